@@ -1,0 +1,161 @@
+// A directory of cached files that never holds a half-written file under a final name: every
+// write goes to a unique temporary file in the same directory, is fsynced and then renamed over
+// the final name, which is atomic on one filesystem. A crash or SIGKILL mid-write leaves at most
+// a `*.tmp` file, which is never read and is swept later.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { FmnistError } from './errors.ts';
+import type { ByteCache } from './platform.ts';
+
+const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const TMP_SUFFIX = '.tmp';
+// A temporary file older than this belongs to a writer that died (writes take seconds).
+const STALE_TMP_MS = 60 * 60 * 1000;
+
+function ioError(action: string, file: string, error: unknown): FmnistError {
+  const code = (error as { code?: string }).code;
+  return new FmnistError(
+    'CACHE_IO',
+    `Could not ${action} ${file}: ${(error as Error).message ?? String(error)}. ` +
+      'Set FMNIST_CACHE_DIR (or the cache option) to a writable directory, or pass cache: false.',
+    { cause: error, details: { path: file, code } },
+  );
+}
+
+async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
+  // Windows refuses to replace a file another process has open (EPERM/EBUSY); such locks are
+  // brief (antivirus, a concurrent reader), so retry a few times before giving up.
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (i >= 5 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** i));
+    }
+  }
+}
+
+/**
+ * A {@link ByteCache} in `dir`: key `fashion-mnist/train-images-idx3-ubyte.gz` is the file
+ * `dir/fashion-mnist/train-images-idx3-ubyte.gz`. Keys must be `dataset/file` with letters,
+ * digits, `.`, `_` and `-` only, and must resolve inside `dir` (INVALID_ARGUMENT otherwise).
+ * Writes are atomic (temp file, fsync, rename), so concurrent processes and crashes never leave
+ * a partial file under a final name. Filesystem failures throw CACHE_IO naming the path. It
+ * verifies nothing: the loader checks each file's sha256 before using it.
+ */
+export function fsCache(dir: string): ByteCache {
+  const root = path.resolve(dir);
+
+  const fileFor = (key: string): string => {
+    const parts = typeof key === 'string' ? key.split('/') : [];
+    if (parts.length !== 2 || !parts.every((p) => SEGMENT.test(p) && p !== '..')) {
+      throw new FmnistError(
+        'INVALID_ARGUMENT',
+        `Invalid cache key ${JSON.stringify(key)}: expected "dataset/file" with letters, digits, '.', '_' and '-' only.`,
+        { details: { key } },
+      );
+    }
+    const file = path.resolve(root, parts[0], parts[1]);
+    // Belt and braces: whatever the key, the path must stay inside the cache directory.
+    if (!file.startsWith(root + path.sep) || file.endsWith(TMP_SUFFIX)) {
+      throw new FmnistError(
+        'INVALID_ARGUMENT',
+        `Cache key ${JSON.stringify(key)} leaves ${root}.`,
+        {
+          details: { key, dir: root },
+        },
+      );
+    }
+    return file;
+  };
+
+  const sweep = async (folder: string, base: string): Promise<void> => {
+    try {
+      const now = Date.now();
+      for (const name of await readdir(folder)) {
+        if (!name.startsWith(`${base}.`) || !name.endsWith(TMP_SUFFIX)) continue;
+        const tmp = path.join(folder, name);
+        const info = await stat(tmp).catch(() => undefined);
+        if (info && now - info.mtimeMs > STALE_TMP_MS) await unlink(tmp).catch(() => undefined);
+      }
+    } catch {
+      // Sweeping is housekeeping; the write itself already succeeded.
+    }
+  };
+
+  return {
+    async get(key) {
+      const file = fileFor(key);
+      try {
+        const buffer = await readFile(file);
+        // readFile gives the file its own ArrayBuffer; a plain Uint8Array view avoids Buffer quirks.
+        return buffer.byteOffset === 0 && buffer.buffer.byteLength === buffer.length
+          ? new Uint8Array(buffer.buffer)
+          : new Uint8Array(buffer);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+        throw ioError('read', file, error);
+      }
+    },
+
+    async set(key, bytes) {
+      const file = fileFor(key);
+      const folder = path.dirname(file);
+      const base = path.basename(file);
+      const tmp = path.join(
+        folder,
+        `${base}.${process.pid}.${randomBytes(6).toString('hex')}${TMP_SUFFIX}`,
+      );
+      try {
+        await mkdir(folder, { recursive: true });
+      } catch (error) {
+        throw ioError('create the cache directory', folder, error);
+      }
+      try {
+        // 'wx': fail rather than share a temp file with anyone else.
+        const handle = await open(tmp, 'wx', 0o644);
+        try {
+          let offset = 0;
+          while (offset < bytes.length) {
+            const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+            offset += bytesWritten;
+          }
+          // Data on disk before the rename makes it visible, or a power cut could expose an
+          // empty file under the final name.
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await retryBusy(() => rename(tmp, file));
+      } catch (error) {
+        await unlink(tmp).catch(() => undefined);
+        throw ioError('write', file, error);
+      }
+      // Persist the rename itself where the OS allows syncing a directory (not Windows).
+      try {
+        const dirHandle = await open(folder, 'r');
+        try {
+          await dirHandle.sync();
+        } finally {
+          await dirHandle.close();
+        }
+      } catch {
+        // Best effort only.
+      }
+      await sweep(folder, base);
+    },
+
+    async remove(key) {
+      const file = fileFor(key);
+      try {
+        await retryBusy(() => unlink(file));
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ENOENT') return;
+        throw ioError('delete', file, error);
+      }
+    },
+  };
+}

@@ -1,0 +1,154 @@
+// The Node platform: zlib in the threadpool, node:crypto, files from disk and the user cache
+// directory. Reachable only through @fmnist/core/node so the main entry stays browser-safe.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzip as zlibGunzip } from 'node:zlib';
+import { FmnistError } from './errors.ts';
+import { fsCache } from './fsCache.ts';
+import { DEFAULT_MAX_OUTPUT_BYTES, type GunzipOptions } from './gzip.ts';
+import type { Platform } from './platform.ts';
+
+/** Options for {@link nodePlatform}. */
+export interface NodePlatformOptions {
+  /**
+   * Directory of the download cache, or `false` for no cache. Default {@link defaultCacheDir}
+   * (`FMNIST_CACHE_DIR`, else the user cache directory).
+   */
+  cacheDir?: string | false;
+}
+
+/**
+ * Where downloads are cached when no directory is given: `FMNIST_CACHE_DIR` if set, else the
+ * user cache directory of the OS: `$XDG_CACHE_HOME/fmnist` or `~/.cache/fmnist` (Linux and other
+ * Unix), `~/Library/Caches/fmnist` (macOS), `%LOCALAPPDATA%\fmnist\Cache` (Windows).
+ */
+export function defaultCacheDir(): string {
+  const env = process.env;
+  if (env.FMNIST_CACHE_DIR) return path.resolve(env.FMNIST_CACHE_DIR);
+  const home = os.homedir();
+  if (process.platform === 'win32') {
+    const base = env.LOCALAPPDATA || path.join(home, 'AppData', 'Local');
+    return path.join(base, 'fmnist', 'Cache');
+  }
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches', 'fmnist');
+  // The XDG spec says relative values are invalid and must be ignored.
+  const xdg = env.XDG_CACHE_HOME;
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.cache'), 'fmnist');
+}
+
+function inflate(bytes: Uint8Array, options: object): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    zlibGunzip(bytes, options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+// zlib's smallest allowed chunk size.
+const MIN_CHUNK = 64;
+
+/**
+ * Inflates with node:zlib on the libuv threadpool, so the images and labels files inflate in
+ * parallel and the event loop stays free. With `expectedBytes`, zlib's output chunk is that
+ * size: the result is written once into a buffer of the exact size, with no concatenation copy
+ * (measured on the 26 MB train images: about 300 ms instead of 440 ms with default chunks).
+ */
+export async function nodeGunzip(
+  bytes: Uint8Array,
+  options: GunzipOptions = {},
+): Promise<Uint8Array> {
+  const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const expected = options.expectedBytes;
+  const limit = expected === undefined ? maxOutputBytes : Math.min(maxOutputBytes, expected);
+  const zlibOptions: { maxOutputLength: number; chunkSize?: number } = {
+    maxOutputLength: Math.max(1, limit),
+  };
+  if (expected !== undefined && expected >= MIN_CHUNK) zlibOptions.chunkSize = expected;
+  let out: Buffer;
+  try {
+    out = await inflate(bytes, zlibOptions);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new FmnistError(
+        'INVALID_GZIP',
+        expected !== undefined && expected <= maxOutputBytes
+          ? `gzip data inflated past the expected ${expected} bytes.`
+          : `gzip data inflated past ${maxOutputBytes} bytes (maxOutputBytes); refusing to continue (possible gzip bomb).`,
+        {
+          cause: error,
+          details: { reason: expected !== undefined ? 'size-mismatch' : 'max-output' },
+        },
+      );
+    }
+    throw new FmnistError(
+      'INVALID_GZIP',
+      `Corrupt or truncated gzip data: ${(error as Error).message}.`,
+      { cause: error, details: { reason: 'corrupt', byteLength: bytes.length } },
+    );
+  }
+  if (expected !== undefined && out.length !== expected) {
+    throw new FmnistError(
+      'INVALID_GZIP',
+      `gzip data inflated to ${out.length} bytes but ${expected} were expected.`,
+      { details: { reason: 'size-mismatch', expectedBytes: expected, actualBytes: out.length } },
+    );
+  }
+  return ownedBytes(out);
+}
+
+/** sha256 with node:crypto (faster than Web Crypto in Node for these sizes). */
+export async function nodeSha256(bytes: Uint8Array): Promise<string> {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * A plain Uint8Array over the same memory (Buffer's slice() semantics surprise users). Small
+ * Buffers live in Node's shared 8 KiB pool: those are copied, so that transferring
+ * `result.buffer` to a worker cannot detach memory that other Buffers use.
+ */
+export function ownedBytes(buffer: Uint8Array): Uint8Array {
+  if (buffer.byteOffset !== 0 || buffer.buffer.byteLength !== buffer.length) {
+    return new Uint8Array(buffer);
+  }
+  return new Uint8Array(buffer.buffer, 0, buffer.length);
+}
+
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** Reads `dir/name`, `undefined` when it does not exist. */
+export async function readLocalFile(dir: string, name: string): Promise<Uint8Array | undefined> {
+  if (!SAFE_NAME.test(name)) {
+    throw new FmnistError('INVALID_ARGUMENT', `Unsafe file name ${JSON.stringify(name)}.`, {
+      details: { name },
+    });
+  }
+  const file = path.resolve(dir, name);
+  try {
+    return ownedBytes(await readFile(file));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new FmnistError('CACHE_IO', `Could not read ${file}: ${(error as Error).message}`, {
+      cause: error,
+      details: { path: file, code },
+    });
+  }
+}
+
+/**
+ * The platform for Node: global fetch, node:crypto sha256, node:zlib gunzip, local directories
+ * read with fs (both `.gz` and unpacked files), `process.env`, and an {@link fsCache} in
+ * `cacheDir` (default {@link defaultCacheDir}; `false` for none).
+ */
+export function nodePlatform(options: NodePlatformOptions = {}): Platform {
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+  return {
+    fetch: (input, init) => globalThis.fetch(input, init),
+    sha256: nodeSha256,
+    gunzip: nodeGunzip,
+    cache: cacheDir === false ? undefined : fsCache(cacheDir),
+    readLocalFile,
+    env: (name) => process.env[name],
+  };
+}

@@ -1,0 +1,230 @@
+import { type DatasetDescriptor, getDataset } from './datasets.ts';
+import { FmnistError } from './errors.ts';
+
+/**
+ * How bytes become floats:
+ * - `'scale'`: `x / 255`, into `[0, 1]` (the default);
+ * - `'standardize'`: `(x / 255 - mean) / std`, with the dataset's training-set mean and std unless
+ *   `mean`/`std` are given;
+ * - `'none'`: the raw `0 .. 255` values as floats.
+ */
+export type Normalize = 'scale' | 'standardize' | 'none';
+
+/** Options for {@link toFloat32}; also accepted by `batches`. */
+export interface Float32Options {
+  /** How to map bytes to floats. Default `'scale'`. */
+  normalize?: Normalize;
+  /**
+   * Mean of the pixels after scaling to `[0, 1]`, for `'standardize'`. Default: the dataset's
+   * `mean` (see `dataset`).
+   */
+  mean?: number;
+  /** Standard deviation after scaling to `[0, 1]`, for `'standardize'`; must be > 0. Default: the dataset's `std`. */
+  std?: number;
+  /**
+   * Whose `mean`/`std` `'standardize'` uses when they are not given. Default `'fashion-mnist'`;
+   * `batches` passes the split's own dataset. Ignored for the other modes.
+   */
+  dataset?: string | DatasetDescriptor;
+  /**
+   * Write into this array instead of allocating one (e.g. to reuse memory across epochs). Its
+   * length must equal the number of pixels; it is returned.
+   */
+  out?: Float32Array;
+}
+
+/**
+ * Converts image bytes to `Float32Array` pixels, one float per byte, in the same order.
+ *
+ * Implemented as one multiply-add per pixel (`x * a + b`), which measured about 25% faster than a
+ * 256-entry lookup table on 47M pixels (memory-bound either way). Results equal `x / 255` exactly for
+ * `'scale'` and `(x / 255 - mean) / std` to within float32 rounding for `'standardize'`.
+ *
+ * @param images Pixel bytes, e.g. `split.images` (any number of images).
+ * @param options See {@link Float32Options}.
+ * @throws FmnistError `INVALID_ARGUMENT` for a non-`Uint8Array` input, an unknown `normalize`, a
+ *   bad mean/std, a dataset without mean/std when standardizing, or an `out` of the wrong length.
+ */
+export function toFloat32(images: Uint8Array, options: Float32Options = {}): Float32Array {
+  if (!isUint8Array(images)) {
+    throw new FmnistError('INVALID_ARGUMENT', 'toFloat32: images must be a Uint8Array.');
+  }
+  const { scale, offset } = affineFor(options);
+  const out = options.out ?? new Float32Array(images.length);
+  if (!(out instanceof Float32Array) || out.length !== images.length) {
+    throw new FmnistError(
+      'INVALID_ARGUMENT',
+      `toFloat32: out must be a Float32Array of length ${images.length} (one float per pixel), got ${
+        out instanceof Float32Array ? `length ${out.length}` : 'another type'
+      }.`,
+      { details: { expected: images.length } },
+    );
+  }
+  convertRange(images, 0, images.length, out, 0, scale, offset);
+  return out;
+}
+
+/**
+ * One-hot encodes labels: row `i` of the result (length `numClasses`) is all zeros except a 1 at
+ * `labels[i]`. Row-major, `labels.length * numClasses` floats.
+ *
+ * @param labels Class ids, each below `numClasses`.
+ * @param numClasses Row width. Default 10.
+ * @param out Array to fill (zeroed first) instead of allocating; length must be `labels.length * numClasses`.
+ * @throws FmnistError `INVALID_ARGUMENT` for a label `>= numClasses`, a bad `numClasses` or a wrong `out` length.
+ */
+export function oneHot(labels: Uint8Array, numClasses = 10, out?: Float32Array): Float32Array {
+  if (!Number.isInteger(numClasses) || numClasses < 1) {
+    throw new FmnistError(
+      'INVALID_ARGUMENT',
+      `oneHot: numClasses must be a positive integer, got ${String(numClasses)}.`,
+      { details: { numClasses } },
+    );
+  }
+  const size = labels.length * numClasses;
+  if (out !== undefined && (!(out instanceof Float32Array) || out.length !== size)) {
+    throw new FmnistError(
+      'INVALID_ARGUMENT',
+      `oneHot: out must be a Float32Array of length ${size} (labels.length * numClasses).`,
+      { details: { expected: size } },
+    );
+  }
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (!(label < numClasses)) {
+      throw new FmnistError(
+        'INVALID_ARGUMENT',
+        `oneHot: label ${label} at index ${i} is not below numClasses ${numClasses}.`,
+        { details: { index: i, label, numClasses } },
+      );
+    }
+  }
+  const result = out ?? new Float32Array(size);
+  if (out) result.fill(0);
+  for (let i = 0; i < labels.length; i++) result[i * numClasses + labels[i]] = 1;
+  return result;
+}
+
+/**
+ * How a batch of images is shaped for a framework: `'flat'` is `[N, H*W]` (dense layers, brain.js),
+ * `'nhwc'` is `[N, H, W, 1]` (TensorFlow.js convolutions), `'nchw'` is `[N, 1, H, W]` (ONNX/PyTorch).
+ */
+export type Layout = 'flat' | 'nhwc' | 'nchw';
+
+/**
+ * The tensor shape of `count` images in a layout. With a single channel the three layouts have
+ * identical memory (row-major pixels, image after image): only the shape differs, so the same
+ * `Float32Array` from {@link toFloat32} serves all three without any transpose.
+ *
+ * @param layout `'flat'` -> `[count, height*width]`; `'nhwc'` -> `[count, height, width, 1]`;
+ *   `'nchw'` -> `[count, 1, height, width]`.
+ * @param count Number of images (a non-negative integer).
+ * @param height Image height. Default 28.
+ * @param width Image width. Default 28.
+ * @throws FmnistError `INVALID_ARGUMENT` for an unknown layout or a bad dimension.
+ */
+export function layoutShape(layout: Layout, count: number, height = 28, width = 28): number[] {
+  for (const [name, value] of [
+    ['count', count],
+    ['height', height],
+    ['width', width],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0) {
+      throw new FmnistError(
+        'INVALID_ARGUMENT',
+        `layoutShape: ${name} must be a non-negative integer, got ${String(value)}.`,
+        { details: { [name]: value } },
+      );
+    }
+  }
+  switch (layout) {
+    case 'flat':
+      return [count, height * width];
+    case 'nhwc':
+      return [count, height, width, 1];
+    case 'nchw':
+      return [count, 1, height, width];
+    default:
+      throw new FmnistError(
+        'INVALID_ARGUMENT',
+        `layoutShape: unknown layout "${String(layout)}"; use 'flat', 'nhwc' or 'nchw'.`,
+        { details: { layout } },
+      );
+  }
+}
+
+/**
+ * `x -> x * scale + offset` for the given options, validated. Shared with `batches` so both
+ * produce bit-identical floats.
+ * @internal
+ */
+export function affineFor(options: Float32Options): { scale: number; offset: number } {
+  const normalize = options.normalize ?? 'scale';
+  switch (normalize) {
+    case 'scale':
+      return { scale: 1 / 255, offset: 0 };
+    case 'none':
+      return { scale: 1, offset: 0 };
+    case 'standardize': {
+      let { mean, std } = options;
+      if (mean === undefined || std === undefined) {
+        const descriptor = getDataset(options.dataset);
+        mean ??= descriptor.mean;
+        std ??= descriptor.std;
+        if (mean === undefined || std === undefined) {
+          throw new FmnistError(
+            'INVALID_ARGUMENT',
+            `Dataset "${descriptor.id}" has no mean/std: pass mean and std to standardize it.`,
+            { details: { dataset: descriptor.id } },
+          );
+        }
+      }
+      if (typeof mean !== 'number' || !Number.isFinite(mean)) {
+        throw new FmnistError(
+          'INVALID_ARGUMENT',
+          `mean must be a finite number, got ${String(mean)}.`,
+        );
+      }
+      if (typeof std !== 'number' || !Number.isFinite(std) || std <= 0) {
+        throw new FmnistError(
+          'INVALID_ARGUMENT',
+          `std must be a finite number above 0, got ${String(std)}.`,
+        );
+      }
+      return { scale: 1 / (255 * std), offset: -mean / std };
+    }
+    default:
+      throw new FmnistError(
+        'INVALID_ARGUMENT',
+        `Unknown normalize "${String(normalize)}"; use 'scale', 'standardize' or 'none'.`,
+        { details: { normalize } },
+      );
+  }
+}
+
+/**
+ * Converts `length` bytes from `src[srcStart]` into `dst[dstStart]`.
+ * @internal
+ */
+export function convertRange(
+  src: Uint8Array,
+  srcStart: number,
+  length: number,
+  dst: Float32Array,
+  dstStart: number,
+  scale: number,
+  offset: number,
+): void {
+  for (let i = 0; i < length; i++) dst[dstStart + i] = src[srcStart + i] * scale + offset;
+}
+
+/**
+ * True for a `Uint8Array` (or a Node `Buffer`) from any realm; `instanceof` fails across realms
+ * (iframes, workers, vm contexts) and a `Uint8ClampedArray` is not accepted.
+ * @internal
+ */
+export function isUint8Array(value: unknown): value is Uint8Array {
+  return (
+    ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === '[object Uint8Array]'
+  );
+}

@@ -1,0 +1,197 @@
+// fsCache, memoryCache, defaultCacheDir and the Node platform's pieces (gunzip, local reads).
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  defaultCacheDir,
+  FmnistError,
+  fsCache,
+  memoryCache,
+  nodeGunzip,
+  nodePlatform,
+} from '@fmnist/core/node';
+import { gzipBytes, makeDatasetFiles } from '@fmnist/test-utils';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+let tmp: string;
+beforeEach(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fmnist-cache-'));
+});
+afterEach(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function failure(promise: Promise<unknown>): Promise<FmnistError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, 'expected a rejection').toBeInstanceOf(FmnistError);
+  return error as FmnistError;
+}
+
+const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill);
+
+describe('fsCache', () => {
+  it('stores, reads and removes files under dir/dataset/file', async () => {
+    const cache = fsCache(tmp);
+    expect(await cache.get('ds/a.gz')).toBeUndefined();
+    await cache.set('ds/a.gz', bytes(1000, 7));
+    expect(await readFile(path.join(tmp, 'ds', 'a.gz'))).toEqual(Buffer.from(bytes(1000, 7)));
+    const got = await cache.get('ds/a.gz');
+    expect(got).toBeInstanceOf(Uint8Array);
+    expect(Buffer.isBuffer(got)).toBe(false);
+    expect(got).toEqual(bytes(1000, 7));
+    await cache.set('ds/a.gz', bytes(10, 9));
+    expect(await cache.get('ds/a.gz')).toEqual(bytes(10, 9));
+    await cache.remove('ds/a.gz');
+    await cache.remove('ds/a.gz');
+    expect(await cache.get('ds/a.gz')).toBeUndefined();
+    // No temporary files are left behind.
+    expect(await readdir(path.join(tmp, 'ds'))).toEqual([]);
+  });
+
+  it('refuses keys that are not dataset/file or would leave the directory', async () => {
+    const cache = fsCache(tmp);
+    for (const key of [
+      '../x',
+      'a/../../x',
+      'a/b/c',
+      '/etc/passwd',
+      'a',
+      'a/..',
+      'a/.hidden',
+      'a\\b/c',
+      'a/x.gz.tmp',
+      '',
+    ]) {
+      const error = await failure(cache.get(key));
+      expect(error.code, key).toBe('INVALID_ARGUMENT');
+      expect((await failure(cache.set(key, bytes(1, 1)))).code).toBe('INVALID_ARGUMENT');
+    }
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it('keeps concurrent writers of one key from producing a mixed file', async () => {
+    const a = fsCache(tmp);
+    const b = fsCache(tmp);
+    const size = 2 * 1024 * 1024;
+    await Promise.all([
+      a.set('ds/big.gz', bytes(size, 1)),
+      b.set('ds/big.gz', bytes(size, 2)),
+      a.set('ds/big.gz', bytes(size, 3)),
+    ]);
+    const got = (await a.get('ds/big.gz'))!;
+    expect(got.length).toBe(size);
+    expect(got.every((v) => v === got[0])).toBe(true);
+    expect(await readdir(path.join(tmp, 'ds'))).toEqual(['big.gz']);
+  });
+
+  it('never reads temporary files and sweeps stale ones', async () => {
+    const cache = fsCache(tmp);
+    await mkdir(path.join(tmp, 'ds'));
+    // What a writer killed mid-write leaves behind: a partial temp file.
+    const stale = path.join(tmp, 'ds', 'a.gz.4242.abcdef.tmp');
+    const fresh = path.join(tmp, 'ds', 'a.gz.4243.abcdef.tmp');
+    await writeFile(stale, bytes(10, 1));
+    await writeFile(fresh, bytes(10, 1));
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await utimes(stale, twoHoursAgo, twoHoursAgo);
+    expect(await cache.get('ds/a.gz')).toBeUndefined();
+    await cache.set('ds/a.gz', bytes(5, 5));
+    expect(existsSync(stale)).toBe(false);
+    // A recent one may belong to a live writer in another process.
+    expect(existsSync(fresh)).toBe(true);
+  });
+
+  it('reports filesystem failures as CACHE_IO naming the path', async () => {
+    // A regular file where the cache directory should be.
+    const blocked = path.join(tmp, 'not-a-dir');
+    await writeFile(blocked, 'x');
+    const error = await failure(fsCache(blocked).set('ds/a.gz', bytes(3, 3)));
+    expect(error.code).toBe('CACHE_IO');
+    expect(error.message).toContain(blocked);
+    expect(await fsCache(blocked).get('ds/a.gz')).toBeUndefined();
+    // A directory where a cached file should be.
+    await mkdir(path.join(tmp, 'ds', 'dir.gz'), { recursive: true });
+    const readError = await failure(fsCache(tmp).get('ds/dir.gz'));
+    expect(readError.code).toBe('CACHE_IO');
+    expect(readError.message).toContain(path.join(tmp, 'ds', 'dir.gz'));
+    expect((await failure(fsCache(tmp).set('ds/dir.gz', bytes(1, 1)))).code).toBe('CACHE_IO');
+    expect((await readdir(path.join(tmp, 'ds'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('memoryCache', () => {
+  it('keeps its own copy', async () => {
+    const cache = memoryCache();
+    const input = bytes(4, 1);
+    await cache.set('ds/a', input);
+    input[0] = 9;
+    expect(await cache.get('ds/a')).toEqual(bytes(4, 1));
+    await cache.remove('ds/a');
+    expect(await cache.get('ds/a')).toBeUndefined();
+  });
+});
+
+describe('defaultCacheDir and nodePlatform', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const name of ['FMNIST_CACHE_DIR', 'XDG_CACHE_HOME']) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  it('prefers FMNIST_CACHE_DIR, then the OS user cache directory', () => {
+    process.env.FMNIST_CACHE_DIR = tmp;
+    expect(defaultCacheDir()).toBe(tmp);
+    delete process.env.FMNIST_CACHE_DIR;
+    if (process.platform === 'linux') {
+      process.env.XDG_CACHE_HOME = '/xdg/cache';
+      expect(defaultCacheDir()).toBe('/xdg/cache/fmnist');
+      process.env.XDG_CACHE_HOME = 'relative/ignored';
+      expect(defaultCacheDir()).toBe(path.join(os.homedir(), '.cache', 'fmnist'));
+    }
+  });
+
+  it('builds the cache from cacheDir, or none with false', async () => {
+    expect(nodePlatform({ cacheDir: false }).cache).toBeUndefined();
+    const platform = nodePlatform({ cacheDir: tmp });
+    await platform.cache!.set('ds/x', bytes(2, 2));
+    expect(existsSync(path.join(tmp, 'ds', 'x'))).toBe(true);
+    expect(platform.env!('PATH')).toBe(process.env.PATH);
+    expect(await platform.readLocalFile!(tmp, 'missing.gz')).toBeUndefined();
+    expect(await platform.readLocalFile!(path.join(tmp, 'no-dir'), 'missing.gz')).toBeUndefined();
+    expect(await platform.sha256(new TextEncoder().encode('abc'))).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+  });
+});
+
+describe('nodeGunzip', () => {
+  const { imagesIdx } = makeDatasetFiles({ count: 200, seed: 4 });
+  const gz = gzipBytes(imagesIdx);
+
+  it('inflates into a buffer of exactly the expected size', async () => {
+    const out = await nodeGunzip(gz, { expectedBytes: imagesIdx.length });
+    // Buffer.equals: toEqual walks big typed arrays element by element, slowly.
+    expect(Buffer.from(out.buffer, out.byteOffset, out.length).equals(imagesIdx)).toBe(true);
+    expect(Buffer.isBuffer(out)).toBe(false);
+    expect([out.byteOffset, out.buffer.byteLength]).toEqual([0, imagesIdx.length]);
+    expect(Buffer.from(await nodeGunzip(gz)).equals(imagesIdx)).toBe(true);
+  });
+
+  it('fails with INVALID_GZIP on size mismatch, output limit and corrupt data', async () => {
+    const fewer = await failure(nodeGunzip(gz, { expectedBytes: imagesIdx.length + 1 }));
+    expect(fewer.code).toBe('INVALID_GZIP');
+    const more = await failure(nodeGunzip(gz, { expectedBytes: imagesIdx.length - 1 }));
+    expect(more.code).toBe('INVALID_GZIP');
+    const bomb = await failure(nodeGunzip(gz, { maxOutputBytes: 1000 }));
+    expect(bomb.code).toBe('INVALID_GZIP');
+    expect(bomb.message).toContain('1000');
+    const truncated = await failure(nodeGunzip(gz.subarray(0, gz.length >> 1)));
+    expect(truncated.code).toBe('INVALID_GZIP');
+  });
+});

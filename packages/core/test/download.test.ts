@@ -1,0 +1,328 @@
+// downloadFile against a real 127.0.0.1 server and the real global fetch: every fault here
+// (404, 500, cut connection, stall, lying Content-Length, wrong file) happens on real sockets.
+import { createHash } from 'node:crypto';
+import {
+  type DatasetFile,
+  type DownloadProgress,
+  downloadFile,
+  FmnistError,
+  isFmnistError,
+  nodePlatform,
+} from '@fmnist/core/node';
+import { makeDatasetFiles, startTestServer, type TestServer } from '@fmnist/test-utils';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+const fixture = makeDatasetFiles({ count: 40, seed: 7 });
+const body = fixture.imagesIdxGz;
+const file: DatasetFile = { name: 'images.gz', bytes: body.length, sha256: sha256(body) };
+const wrongBody = makeDatasetFiles({ count: 40, seed: 8 }).imagesIdxGz;
+const fast = { retryDelayMs: 1, timeoutMs: 2000, platform: nodePlatform({ cacheDir: false }) };
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => server.resetCounts());
+
+/** Byte equality via Buffer.equals: toEqual walks typed arrays element by element, slowly. */
+function expectSame(actual: Uint8Array, expected: Uint8Array): void {
+  expect(actual.length).toBe(expected.length);
+  expect(Buffer.from(actual.buffer, actual.byteOffset, actual.length).equals(expected)).toBe(true);
+}
+
+async function failure(promise: Promise<unknown>): Promise<FmnistError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, 'expected a rejection').toBeInstanceOf(FmnistError);
+  return error as FmnistError;
+}
+
+describe('downloadFile', () => {
+  it('falls back to the next mirror when the first answers 404, without retrying the 404', async () => {
+    const a = server.mirror('m404', {});
+    const b = server.mirror('mok', { 'images.gz': { kind: 'bytes', body } });
+    const bytes = await downloadFile(file, { ...fast, mirrors: [a, b] });
+    expectSame(bytes, body);
+    expect(server.requests('/m404/images.gz')).toBe(1);
+    expect(server.requests('/mok/images.gz')).toBe(1);
+  });
+
+  it('retries a 500 on the same mirror and succeeds', async () => {
+    const m = server.mirror('flaky', {
+      'images.gz': {
+        kind: 'sequence',
+        routes: [
+          { kind: 'status', status: 500 },
+          { kind: 'status', status: 503 },
+          { kind: 'bytes', body },
+        ],
+      },
+    });
+    expectSame(await downloadFile(file, { ...fast, mirrors: [m] }), body);
+    expect(server.requests('/flaky/images.gz')).toBe(3);
+  });
+
+  it('fails with DOWNLOAD_FAILED listing every URL and reason, cause = last error', async () => {
+    const a = server.mirror('down500', { 'images.gz': { kind: 'status', status: 500 } });
+    const b = server.mirror('down404', {});
+    const error = await failure(downloadFile(file, { ...fast, retries: 1, mirrors: [a, b] }));
+    expect(error.code).toBe('DOWNLOAD_FAILED');
+    const attempts = error.details.attempts as { url: string; status?: number; code: string }[];
+    expect(attempts.map((x) => [x.url, x.status])).toEqual([
+      [`${a}images.gz`, 500],
+      [`${a}images.gz`, 500],
+      [`${b}images.gz`, 404],
+    ]);
+    expect(error.message).toContain(`${a}images.gz`);
+    expect(error.message).toContain(`${b}images.gz`);
+    expect(isFmnistError(error.cause, 'NOT_FOUND')).toBe(true);
+    expect(server.requests('/down500/images.gz')).toBe(2);
+  });
+
+  it('retries after the connection is cut mid-body', async () => {
+    const m = server.mirror('cut', {
+      'images.gz': {
+        kind: 'sequence',
+        routes: [
+          { kind: 'cut', body, afterBytes: 100 },
+          { kind: 'bytes', body },
+        ],
+      },
+    });
+    expectSame(await downloadFile(file, { ...fast, mirrors: [m] }), body);
+    expect(server.requests('/cut/images.gz')).toBe(2);
+    expect(server.bytesSent('/cut/images.gz')).toBe(100 + body.length);
+  });
+
+  it('fails a stalled body with TIMEOUT and moves on to the next mirror', async () => {
+    const a = server.mirror('stall', { 'images.gz': { kind: 'stall', body, afterBytes: 100 } });
+    const b = server.mirror('after-stall', { 'images.gz': { kind: 'bytes', body } });
+    const started = performance.now();
+    const progress: DownloadProgress[] = [];
+    const bytes = await downloadFile(file, {
+      ...fast,
+      timeoutMs: 200,
+      retries: 0,
+      mirrors: [a, b],
+      onProgress: (p) => progress.push(p),
+    });
+    expectSame(bytes, body);
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(new Set(progress.map((p) => p.url))).toEqual(
+      new Set([`${a}images.gz`, `${b}images.gz`]),
+    );
+
+    const error = await failure(
+      downloadFile(file, { ...fast, timeoutMs: 150, retries: 1, mirrors: [a] }),
+    );
+    expect(error.code).toBe('DOWNLOAD_FAILED');
+    expect(isFmnistError(error.cause, 'TIMEOUT')).toBe(true);
+    expect((error.details.attempts as { code: string }[]).map((x) => x.code)).toEqual([
+      'TIMEOUT',
+      'TIMEOUT',
+    ]);
+  });
+
+  it('times out a server that never sends headers', async () => {
+    const m = server.mirror('silent', { 'images.gz': { kind: 'handler', handle: () => {} } });
+    const error = await failure(
+      downloadFile(file, { ...fast, timeoutMs: 150, retries: 0, mirrors: [m] }),
+    );
+    expect(isFmnistError(error.cause, 'TIMEOUT')).toBe(true);
+  });
+
+  it('does not time out a slow download that keeps sending bytes', async () => {
+    const m = server.mirror('drip', {
+      'images.gz': { kind: 'drip', body, chunkBytes: Math.ceil(body.length / 8), intervalMs: 100 },
+    });
+    // About 700 ms in total, but never 500 ms without a byte.
+    const started = performance.now();
+    expectSame(
+      await downloadFile(file, { ...fast, timeoutMs: 500, retries: 0, mirrors: [m] }),
+      body,
+    );
+    expect(performance.now() - started).toBeGreaterThan(500);
+  });
+
+  it('rejects a wrong body with CHECKSUM_MISMATCH naming file, expected and actual sha256', async () => {
+    const a = server.mirror('wrong', { 'images.gz': { kind: 'bytes', body: wrongBody } });
+    const b = server.mirror('wrong404', {});
+    const error = await failure(downloadFile(file, { ...fast, mirrors: [a, b] }));
+    expect(error.code).toBe('CHECKSUM_MISMATCH');
+    expect(error.message).toContain('images.gz');
+    expect(error.message).toContain(file.sha256);
+    expect(error.message).toContain(sha256(wrongBody));
+    expect(error.details).toMatchObject({ expected: file.sha256, actual: sha256(wrongBody) });
+    expect((error.details.attempts as unknown[]).length).toBe(2);
+    // A wrong file is not fetched again from the same mirror.
+    expect(server.requests('/wrong/images.gz')).toBe(1);
+  });
+
+  it('uses the next mirror when one serves a wrong file', async () => {
+    const a = server.mirror('wrong2', { 'images.gz': { kind: 'bytes', body: wrongBody } });
+    const b = server.mirror('right2', { 'images.gz': { kind: 'bytes', body } });
+    expectSame(await downloadFile(file, { ...fast, mirrors: [a, b] }), body);
+  });
+
+  it('treats a body shorter than its Content-Length as a failed attempt and retries', async () => {
+    const m = server.mirror('short', {
+      'images.gz': {
+        kind: 'sequence',
+        routes: [
+          { kind: 'badLength', body: body.subarray(0, 50), contentLength: body.length },
+          { kind: 'bytes', body },
+        ],
+      },
+    });
+    expectSame(await downloadFile(file, { ...fast, mirrors: [m] }), body);
+    expect(server.requests('/short/images.gz')).toBe(2);
+  });
+
+  it('never accepts a body cut short by a too-small Content-Length', async () => {
+    const a = server.mirror('long', {
+      'images.gz': { kind: 'badLength', body, contentLength: body.length - 10 },
+    });
+    const b = server.mirror('long-ok', { 'images.gz': { kind: 'bytes', body } });
+    expectSame(await downloadFile(file, { ...fast, mirrors: [a, b] }), body);
+    const error = await failure(downloadFile(file, { ...fast, mirrors: [a] }));
+    expect(error.code).toBe('CHECKSUM_MISMATCH');
+  });
+
+  it('stops reading a body far larger than the file and tries the next mirror', async () => {
+    const huge = new Uint8Array(body.length * 2 + 2 * 1024 * 1024);
+    const a = server.mirror('huge', { 'images.gz': { kind: 'bytes', body: huge } });
+    const b = server.mirror('huge-ok', { 'images.gz': { kind: 'bytes', body } });
+    expectSame(await downloadFile(file, { ...fast, mirrors: [a, b] }), body);
+    expect(server.requests('/huge/images.gz')).toBe(1);
+  });
+
+  it('follows redirects', async () => {
+    server.route('/real/images.gz', { kind: 'bytes', body });
+    const m = server.mirror('moved', {
+      'images.gz': { kind: 'redirect', location: '/real/images.gz' },
+    });
+    expectSame(await downloadFile(file, { ...fast, mirrors: [m] }), body);
+    expect(server.requests('/real/images.gz')).toBe(1);
+  });
+
+  it('aborts an in-flight request quickly with ABORTED', async () => {
+    const m = server.mirror('abort', { 'images.gz': { kind: 'stall', body, afterBytes: 10 } });
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(new Error('user gave up')), 100);
+    const error = await failure(
+      downloadFile(file, { ...fast, timeoutMs: 30_000, mirrors: [m], signal: controller.signal }),
+    );
+    expect(error.code).toBe('ABORTED');
+    expect((error.cause as Error).message).toBe('user gave up');
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+
+  it('aborts a backoff wait quickly with ABORTED', async () => {
+    const m = server.mirror('abort-backoff', { 'images.gz': { kind: 'status', status: 503 } });
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 150);
+    const error = await failure(
+      downloadFile(file, {
+        ...fast,
+        retryDelayMs: 60_000,
+        mirrors: [m],
+        signal: controller.signal,
+      }),
+    );
+    expect(error.code).toBe('ABORTED');
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(server.requests('/abort-backoff/images.gz')).toBe(1);
+  });
+
+  it('does not even start when the signal is already aborted', async () => {
+    const m = server.mirror('pre-aborted', { 'images.gz': { kind: 'bytes', body } });
+    const error = await failure(
+      downloadFile(file, { ...fast, mirrors: [m], signal: AbortSignal.abort() }),
+    );
+    expect(error.code).toBe('ABORTED');
+    expect(server.requests('/pre-aborted/images.gz')).toBe(0);
+  });
+
+  it('reports monotonic progress ending at the total, then verification', async () => {
+    const big = makeDatasetFiles({ count: 400, seed: 3 }).imagesIdx; // raw: ~300 kB, many chunks
+    const bigFile: DatasetFile = { name: 'big.idx', bytes: big.length, sha256: sha256(big) };
+    const m = server.mirror('progress', {
+      'big.idx': { kind: 'drip', body: big, chunkBytes: 64 * 1024, intervalMs: 5 },
+    });
+    const events: DownloadProgress[] = [];
+    await downloadFile(bigFile, {
+      ...fast,
+      mirrors: [m],
+      onProgress: (p) => {
+        events.push({ ...p });
+        throw new Error('a broken progress bar must not matter');
+      },
+    });
+    const download = events.filter((e) => e.phase === 'download');
+    expect(download.length).toBeGreaterThan(3);
+    for (let i = 1; i < download.length; i++) {
+      expect(download[i].loaded).toBeGreaterThanOrEqual(download[i - 1].loaded);
+    }
+    expect(download.every((e) => e.total === big.length && e.attempt === 1)).toBe(true);
+    expect(download.at(-1)!.loaded).toBe(big.length);
+    expect(events.at(-1)).toMatchObject({ phase: 'verify', loaded: big.length, total: big.length });
+  });
+
+  it('refuses plain-http mirrors for a file without a sha256 unless allowed', async () => {
+    const unsigned: DatasetFile = { name: 'images.gz', bytes: body.length };
+    const m = server.mirror('insecure', { 'images.gz': { kind: 'bytes', body } });
+    const error = await failure(downloadFile(unsigned, { ...fast, mirrors: [m] }));
+    expect(error.code).toBe('DOWNLOAD_FAILED');
+    expect(error.message).toMatch(/non-https/);
+    expect(server.requests('/insecure/images.gz')).toBe(0);
+    expectSame(await downloadFile(unsigned, { ...fast, mirrors: [m], allowInsecure: true }), body);
+    // Without a checksum the size is still checked.
+    const wrongSize = await failure(
+      downloadFile(
+        { ...unsigned, bytes: body.length + 1 },
+        { ...fast, mirrors: [m], allowInsecure: true },
+      ),
+    );
+    expect(wrongSize.code).toBe('CHECKSUM_MISMATCH');
+  });
+
+  it('backs off exponentially between retries', async () => {
+    const m = server.mirror('backoff', { 'images.gz': { kind: 'status', status: 500 } });
+    const started = performance.now();
+    await failure(downloadFile(file, { ...fast, retries: 3, retryDelayMs: 40, mirrors: [m] }));
+    // At least half of 40 + 80 + 160 ms (jitter is 50-100%).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    expect(server.requests('/backoff/images.gz')).toBe(4);
+  });
+
+  it('uses options.fetch and validates its options', async () => {
+    const m = server.mirror('custom-fetch', { 'images.gz': { kind: 'bytes', body } });
+    const seen: string[] = [];
+    const bytes = await downloadFile(file, {
+      ...fast,
+      mirrors: [m],
+      fetch: (input, init) => {
+        seen.push(String(input));
+        return fetch(input, init);
+      },
+    });
+    expectSame(bytes, body);
+    expect(seen).toEqual([`${m}images.gz`]);
+    expect((await failure(downloadFile(file, { ...fast, mirrors: [] }))).code).toBe(
+      'INVALID_ARGUMENT',
+    );
+    expect((await failure(downloadFile(file, { ...fast, mirrors: [m], retries: -1 }))).code).toBe(
+      'INVALID_ARGUMENT',
+    );
+  });
+});

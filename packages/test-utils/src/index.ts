@@ -1,0 +1,33 @@
+// biome-ignore-all assist/source/organizeImports: exports are grouped by source file, not sorted
+// The exports of @fmnist/test-utils, listed explicitly. One marked section per source file.
+
+// idxFixtures.ts
+export type { DatasetFilesFixture, DatasetFilesOptions, FixtureArray } from './idxFixtures.ts';
+export {
+  FIXTURE_IDX_TYPES,
+  fixtureRandom,
+  fixtureValues,
+  gzipBytes,
+  idxHeader,
+  makeDatasetFiles,
+  makeIdx,
+  makeImages,
+  makeImagesIdx,
+  makeLabels,
+  makeLabelsIdx,
+} from './idxFixtures.ts';
+
+// testServer.ts
+export type { TestRoute, TestServer } from './testServer.ts';
+export { startTestServer } from './testServer.ts';
+
+// realData.ts
+export { chromiumArgs, chromiumPath, realDataDir, realDataFile, repoRoot } from './realData.ts';
+
+// adapterContract.ts
+export type {
+  AdapterContractSubject,
+  ConvertedBatch,
+  ConvertedSplit,
+} from './adapterContract.ts';
+export { contractSplit, describeAdapterContract } from './adapterContract.ts';
