@@ -15,11 +15,13 @@ for (const split of ['train', 'test'] as Split[]) {
     dataset: descriptor,
     split,
     onProgress: (p) => {
+      // One line per finished phase, and a heartbeat each second while a download runs.
+      const done = p.total !== undefined && p.loaded >= p.total;
       const now = performance.now();
-      if (now - lastReport < 1000 && p.loaded !== p.total) return;
+      if (!done && (p.phase !== 'download' || now - lastReport < 1000)) return;
       lastReport = now;
       const pct = p.total ? ` ${((100 * p.loaded) / p.total).toFixed(0)}%` : '';
-      console.log(`  downloading ${p.file}${pct}`);
+      console.log(`  ${p.phase ?? 'download'} ${p.file}${pct} (${p.url})`);
     },
   });
   const seconds = (performance.now() - started) / 1000;
