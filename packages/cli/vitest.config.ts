@@ -1,4 +1,9 @@
 import { mergeConfig } from 'vitest/config';
 import shared from '../../vitest.shared.ts';
 
-export default mergeConfig(shared, {});
+export default mergeConfig(shared, {
+  test: {
+    // The tests spawn the real built binary: build core and the CLI once before any test runs.
+    globalSetup: ['./test/globalSetup.ts'],
+  },
+});
