@@ -1,4 +1,6 @@
 import { mergeConfig } from 'vitest/config';
 import shared from '../../vitest.shared.ts';
 
-export default mergeConfig(shared, {});
+// One test file at a time: the headless Chromium run and the Node training both want the CPU,
+// and this machine is shared.
+export default mergeConfig(shared, { test: { fileParallelism: false } });

@@ -1,0 +1,148 @@
+// A short brain.js NeuralNetworkGPU training in headless Chromium: the vite-built page loads the
+// real data from a 127.0.0.1 mirror, trains on WebGL through gpu.js (SwiftShader, a software GPU,
+// in headless Chromium) and publishes the baseline result JSON, which this test reads back.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  chromiumArgs,
+  chromiumPath,
+  realDataDir,
+  startTestServer,
+  type TestRoute,
+  type TestServer,
+} from '@fmnist/test-utils';
+import { type Browser, chromium } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PageState } from '../page/main.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+};
+
+let outDir: string;
+let server: TestServer;
+let browser: Browser;
+
+/** Every file under `dir` as a route, with the MIME type module scripts need. */
+function staticRoutes(dir: string, prefix = ''): Record<string, TestRoute> {
+  const routes: Record<string, TestRoute> = {};
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    const url = `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) Object.assign(routes, staticRoutes(file, url));
+    else {
+      const type = TYPES[path.extname(entry.name)] ?? 'application/octet-stream';
+      routes[url] = { kind: 'file', path: file, headers: { 'content-type': type } };
+    }
+  }
+  return routes;
+}
+
+beforeAll(async () => {
+  outDir = mkdtempSync(path.join(tmpdir(), 'brain-page-'));
+  await build({
+    configFile: path.join(root, 'vite.config.ts'),
+    build: { outDir, emptyOutDir: true },
+    logLevel: 'warn',
+  });
+  const dataDir = realDataDir('fashion-mnist');
+  const data: Record<string, TestRoute> = {};
+  for (const name of readdirSync(dataDir).filter((n) => n.endsWith('.gz'))) {
+    data[name] = { kind: 'file', path: path.join(dataDir, name) };
+  }
+  server = await startTestServer(staticRoutes(outDir));
+  server.mirror('data', data);
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: [...chromiumArgs] });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+async function runPage(query: Record<string, string | number>): Promise<PageState> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  try {
+    const search = new URLSearchParams(
+      Object.entries({ mirror: server.url('data/'), ...query }).map(([k, v]) => [k, String(v)]),
+    );
+    await page.goto(`${server.url('index.html')}?${search}`);
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { brainBaseline?: PageState }).brainBaseline?.status !== 'running',
+      undefined,
+      { timeout: 240_000, polling: 500 },
+    );
+    const state = await page.evaluate(
+      () => (window as unknown as { brainBaseline: PageState }).brainBaseline,
+    );
+    expect(errors).toEqual([]);
+    return state;
+  } finally {
+    await page.close();
+  }
+}
+
+const SHORT = { train: 1000, test: 500, epochs: 2, hidden: 32, chunk: 500, seed: 3 };
+
+function summary(state: PageState): string {
+  const r = state.result!;
+  return (
+    `${r.networkClass} on ${r.backend} (${String(r.webglRenderer)}): ${(r.testAccuracy * 100).toFixed(1)}% test accuracy, ` +
+    `${r.trainSamplesPerSecond} train samples/s, ${r.inferenceImagesPerSecond} inference images/s`
+  );
+}
+
+describe('brain.js baseline page in headless Chromium', () => {
+  it('trains NeuralNetworkGPU on WebGL, as accurately as the CPU network', async () => {
+    const gpu = await runPage({ ...SHORT, device: 'gpu' });
+    expect(gpu.error).toBeUndefined();
+    expect(gpu.status).toBe('done');
+    console.log(`page, gpu: ${summary(gpu)}`);
+    const result = gpu.result!;
+    expect(result).toMatchObject({
+      framework: 'brain.js',
+      frameworkVersion: '2.0.0-beta.24',
+      runtime: 'browser',
+      device: 'gpu',
+      networkClass: 'NeuralNetworkGPU',
+      gpuInputPatched: true,
+      trainSamples: 1000,
+      testSamples: 500,
+      epochs: 2,
+    });
+    // gpu.js really ran on WebGL, not its silent JavaScript fallback.
+    expect(['webgl', 'webgl2']).toContain(result.gpuJsMode);
+    expect(result.backend).toBe(`gpu.js-${result.gpuJsMode}`);
+    expect(result.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(500);
+    expect(result.testAccuracy).toBeGreaterThan(0.4);
+
+    // Same seed, same weights, same order: the CPU network must land on (almost) the same accuracy.
+    const cpu = await runPage({ ...SHORT, device: 'cpu' });
+    console.log(`page, cpu: ${summary(cpu)}`);
+    expect(cpu.result).toMatchObject({
+      device: 'cpu',
+      backend: 'cpu',
+      networkClass: 'NeuralNetwork',
+    });
+    expect(Math.abs(cpu.result!.testAccuracy - result.testAccuracy)).toBeLessThan(0.03);
+  }, 300_000);
+
+  it('without patchNeuralNetworkGPU, brain.js 2.0.0-beta.24 learns nothing on WebGL', async () => {
+    const state = await runPage({ ...SHORT, device: 'gpu', patch: 0 });
+    console.log(`page, gpu unpatched: ${summary(state)}`);
+    expect(state.result).toMatchObject({ device: 'gpu', gpuInputPatched: false });
+    // Each training image is cut to its first 32 pixels (the top row is mostly background).
+    expect(state.result!.testAccuracy).toBeLessThan(0.25);
+  }, 300_000);
+});
