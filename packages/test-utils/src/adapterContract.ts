@@ -151,9 +151,11 @@ export function describeAdapterContract(subject: AdapterContractSubject): void {
       );
       expect(error).toBeInstanceOf(FmnistError);
       expect((error as FmnistError).code).toBe('INVALID_ARGUMENT');
-      const batchError = await collect(
-        subject.batches(ragged, { batchSize: 4, shuffle: false, seed: 0, dropLast: false }),
-      ).then(
+      // Inside an async function, so adapters may throw synchronously or on the first batch.
+      const batchError = await (async () =>
+        collect(
+          subject.batches(ragged, { batchSize: 4, shuffle: false, seed: 0, dropLast: false }),
+        ))().then(
         () => undefined,
         (e: unknown) => e,
       );

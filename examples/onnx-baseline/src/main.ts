@@ -1,0 +1,112 @@
+/**
+ * ONNX baseline in Node: evaluates an ONNX classifier on the whole test split and writes the
+ * shared baseline result JSON.
+ *
+ *   pnpm start [--model FILE] [--quick] [--dataset mnist] [--out FILE] [--ep auto|cpu|cuda|webgpu|wasm]
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadDataset } from '@fmnist/core/node';
+import { Command, Option } from 'commander';
+import { type ModelMetadata, metadataPathFor } from './metadata.ts';
+import { loadNodeRuntime, type NodeExecutionProvider } from './nodeRuntime.ts';
+import { runOnnxBaseline } from './run.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const exampleDir = path.resolve(here, '..');
+
+const program = new Command()
+  .name('onnx-baseline')
+  .description('Evaluate an ONNX model on the Fashion-MNIST (or MNIST) test split.')
+  .option(
+    '--model <file>',
+    'ONNX model with input [N,1,28,28] or [N,784]',
+    path.join(exampleDir, 'models/cnn.onnx'),
+  )
+  .option('--metadata <file>', 'metadata JSON (default: the model path with .json, when present)')
+  .option('--quick', 'time at most 1,000 images per batch size', false)
+  .option('--dataset <id>', 'fashion-mnist or mnist', 'fashion-mnist')
+  .option('--out <file>', 'result JSON path (default results/onnx-<model>-<backend>.json)')
+  .addOption(
+    new Option('--ep <provider>', 'execution provider')
+      .choices(['auto', 'cpu', 'cuda', 'webgpu', 'wasm'])
+      .default('auto'),
+  )
+  .option('--threads <n>', 'onnxruntime-web wasm threads', Number, 1)
+  .option('--batch-sizes <list>', 'batch sizes to time', (v) => v.split(',').map(Number))
+  .parse();
+
+const opts = program.opts<{
+  model: string;
+  metadata?: string;
+  quick: boolean;
+  dataset: string;
+  out?: string;
+  ep: NodeExecutionProvider;
+  threads: number;
+  batchSizes?: number[];
+}>();
+
+const modelPath = path.resolve(opts.model);
+const metadataPath = opts.metadata ? path.resolve(opts.metadata) : metadataPathFor(modelPath);
+const metadata: ModelMetadata | null = existsSync(metadataPath)
+  ? JSON.parse(await readFile(metadataPath, 'utf8'))
+  : null;
+const model = new Uint8Array(await readFile(modelPath));
+const runtime = await loadNodeRuntime(opts.ep, opts.threads);
+const test = await loadDataset({ dataset: opts.dataset, split: 'test' });
+
+console.log(
+  `${path.relative(process.cwd(), modelPath)} on ${test.dataset} test (${test.count} images), ` +
+    `${runtime.framework}, trying ${runtime.executionProviders.join(' then ')}`,
+);
+const result = await runOnnxBaseline(
+  {
+    ort: runtime.ort,
+    framework: runtime.framework,
+    runtime: 'node',
+    executionProviders: runtime.executionProviders,
+    model,
+    metadata,
+    modelName: metadata?.model ?? path.basename(modelPath, '.onnx'),
+    test,
+    quick: opts.quick,
+    batchSizes: opts.batchSizes,
+    peakRssMB: () => process.resourceUsage().maxRSS / 1024,
+    extra: {
+      modelFile: path.relative(exampleDir, modelPath),
+      nodeVersion: process.version,
+      wasmThreads: runtime.framework === 'onnxruntime-web' ? opts.threads : null,
+    },
+  },
+  {
+    onProgress: (p) => {
+      if (p.phase === 'session' && p.status === 'failed')
+        console.log(`  ${p.executionProvider} failed: ${p.error?.split('\n')[0]}`);
+      if (p.phase === 'session' && p.status === 'ready')
+        console.log(`  execution provider: ${p.executionProvider}`);
+      if (p.phase === 'throughput')
+        console.log(
+          `  batch ${String(p.batchSize).padStart(5)}: ${p.imagesPerSecond.toFixed(0).padStart(8)} images/s`,
+        );
+    },
+  },
+);
+console.log(
+  `  accuracy ${(result.testAccuracy * 100).toFixed(2)}%, ${result.inferenceImagesPerSecond.toFixed(0)} images/s ` +
+    `(accuracy pass, batch ${result.evaluationBatchSize}), peak RSS ${result.peakRssMB} MB`,
+);
+
+const out = path.resolve(
+  opts.out ??
+    path.join(
+      exampleDir,
+      'results',
+      `onnx-${result.model}-${result.backend}${opts.quick ? '-quick' : ''}.json`,
+    ),
+);
+await mkdir(path.dirname(out), { recursive: true });
+await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`  wrote ${path.relative(process.cwd(), out)}`);
