@@ -52,7 +52,9 @@ export interface DownloadOptions {
   /**
    * Base delay of the exponential backoff between retries, in ms: the n-th retry waits about
    * `retryDelayMs * 2 ** (n - 1)`, randomised to 50-100% so that many clients do not retry in
-   * step, and capped at 30 s. Default 500.
+   * step, and capped at 30 s. Default 500. A 429 or 503 answer with a `Retry-After` header
+   * waits at least that long instead; one asking for more than 30 s is not waited for, and the
+   * next mirror is tried at once.
    */
   retryDelayMs?: number;
   /** Aborts the download (and any backoff wait) with an ABORTED error. */
@@ -92,6 +94,11 @@ const DEFAULT_RETRIES = 2;
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRY_DELAY_MS = 500;
 const MAX_RETRY_DELAY_MS = 30_000;
+/**
+ * The longest `Retry-After` worth waiting for. A server that asks for more is effectively down
+ * for this run; sleeping minutes inside a data loader helps nobody, so the next mirror is tried.
+ */
+const MAX_RETRY_AFTER_MS = MAX_RETRY_DELAY_MS;
 
 /** Statuses worth retrying on the same mirror; any other 4xx moves on to the next mirror. */
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -125,6 +132,20 @@ function sleep(ms: number, file: string, signal: AbortSignal | undefined): Promi
 function backoffMs(base: number, retry: number): number {
   const exponential = Math.min(MAX_RETRY_DELAY_MS, base * 2 ** (retry - 1));
   return exponential * (0.5 + Math.random() * 0.5);
+}
+
+/**
+ * The wait a `Retry-After` header asks for, in ms: delay-seconds or an HTTP-date (RFC 9110
+ * 10.2.3). Undefined when absent or unparsable; a date in the past is 0.
+ */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Only the date forms, not anything Date.parse happens to accept ("1", "tomorrow").
+  if (!/^[A-Za-z]{3},? /.test(text)) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function describeError(error: unknown): string {
@@ -181,9 +202,17 @@ class AttemptError extends Error {
     readonly error: FmnistError,
     readonly retryable: boolean,
     readonly status?: number,
+    /** What the server's Retry-After header asked for, in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(error.message);
   }
+}
+
+/** undici's words for a redirect chain that never ends; retrying the same chain cannot help. */
+function isRedirectLoop(error: unknown): boolean {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause instanceof Error && /redirect count exceeded/i.test(cause.message);
 }
 
 /** One request: headers, then the body chunk by chunk under an idle timer. */
@@ -220,7 +249,7 @@ async function fetchOnce(ctx: AttemptContext): Promise<Uint8Array> {
         cause: error,
         details: { file: file.name, url },
       }),
-      true,
+      !isRedirectLoop(error),
     );
   };
 
@@ -241,14 +270,31 @@ async function fetchOnce(ctx: AttemptContext): Promise<Uint8Array> {
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
       const status = response.status;
+      const retryAfterMs =
+        status === 429 || status === 503
+          ? parseRetryAfter(response.headers.get('retry-after'))
+          : undefined;
+      const tooLate = retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS;
+      const after =
+        retryAfterMs === undefined
+          ? ''
+          : ` with Retry-After ${Math.ceil(retryAfterMs / 1000)} s${tooLate ? ` (more than the ${MAX_RETRY_AFTER_MS / 1000} s fmnist waits; trying the next mirror)` : ''}`;
       throw new AttemptError(
         new FmnistError(
           status === 404 ? 'NOT_FOUND' : 'DOWNLOAD_FAILED',
-          `${url} answered HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}.`,
-          { details: { file: file.name, url, status } },
+          `${url} answered HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}${after}.`,
+          {
+            details: {
+              file: file.name,
+              url,
+              status,
+              ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+            },
+          },
         ),
-        RETRYABLE_STATUS.has(status),
+        RETRYABLE_STATUS.has(status) && !tooLate,
         status,
+        retryAfterMs,
       );
     }
 
@@ -394,8 +440,11 @@ export async function verifyFile(
  * size).
  *
  * Transient failures (network errors, HTTP 5xx/408/429, idle TIMEOUT, a body shorter than its
- * Content-Length) are retried on the same mirror after a backoff; a 404 or other 4xx, a
- * checksum mismatch and an over-long body move on to the next mirror at once. When all fail:
+ * Content-Length) are retried on the same mirror after a backoff (at least the `Retry-After`
+ * of a 429 or 503, when that is 30 s or less); a 404 or other 4xx, a checksum mismatch, an
+ * over-long body, a redirect loop and a `Retry-After` beyond 30 s move on to the next mirror at
+ * once. Redirects are followed, to other hosts too (mirrors such as object stores and release
+ * pages redirect): what makes the bytes trustworthy is the sha256, not the host. When all fail:
  * CHECKSUM_MISMATCH if some mirror delivered a wrong file (it is the most telling failure),
  * otherwise DOWNLOAD_FAILED. Both carry `details.attempts` (every URL tried and why, see
  * {@link DownloadAttempt}) and the last error as `cause`. ABORTED as soon as `signal` fires,
@@ -451,8 +500,13 @@ export async function downloadFile(
       attempts.push({ url: href, attempt: 0, code: lastError.code, reason: lastError.message });
       continue;
     }
+    // What the last answer's Retry-After asked for; it overrides a shorter backoff.
+    let retryAfterMs: number | undefined;
     for (let retry = 0; retry <= retries; retry++) {
-      if (retry > 0) await sleep(backoffMs(retryDelayMs, retry), file.name, signal);
+      if (retry > 0) {
+        const delay = Math.max(backoffMs(retryDelayMs, retry), retryAfterMs ?? 0);
+        await sleep(delay, file.name, signal);
+      }
       attemptNo += 1;
       const ctx: AttemptContext = {
         file,
@@ -501,6 +555,7 @@ export async function downloadFile(
           ...(error.status === undefined ? {} : { status: error.status }),
           reason: lastError.message,
         });
+        retryAfterMs = error.retryAfterMs;
         if (!error.retryable) break;
       }
     }

@@ -23,6 +23,39 @@ function ioError(action: string, file: string, error: unknown): FmnistError {
   );
 }
 
+/**
+ * `mkdir -p`, but with the real reason when it fails: Node's recursive mkdir reports ENOENT for
+ * a directory it cannot create under an existing one on a read-only file system, which would
+ * make the message say "no such file or directory" instead of "read-only file system".
+ */
+async function makeDirectory(folder: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+    return;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+    // The highest missing directory: creating it alone fails with the true code.
+    let missing = folder;
+    for (;;) {
+      const parent = path.dirname(missing);
+      if (parent === missing) throw error;
+      const exists = await stat(parent).then(
+        () => true,
+        () => false,
+      );
+      if (exists) break;
+      missing = parent;
+    }
+    try {
+      await mkdir(missing);
+    } catch (real) {
+      if ((real as { code?: string }).code !== 'EEXIST') throw real;
+    }
+    // Created (or raced into existence) after all: try the whole path once more.
+    await mkdir(folder, { recursive: true });
+  }
+}
+
 async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
   // Windows refuses to replace a file another process has open (EPERM/EBUSY); such locks are
   // brief (antivirus, a concurrent reader), so retry a few times before giving up.
@@ -110,7 +143,7 @@ export function fsCache(dir: string): ByteCache {
         `${base}.${process.pid}.${randomBytes(6).toString('hex')}${TMP_SUFFIX}`,
       );
       try {
-        await mkdir(folder, { recursive: true });
+        await makeDirectory(folder);
       } catch (error) {
         throw ioError('create the cache directory', folder, error);
       }

@@ -14,7 +14,7 @@ import {
   verifyFile,
 } from './download.ts';
 import { FmnistError, isFmnistError } from './errors.ts';
-import { decodeIdx, isGzip } from './gzip.ts';
+import { DEFAULT_MAX_OUTPUT_BYTES, decodeIdx, isGzip } from './gzip.ts';
 import type { IdxArray } from './idx.ts';
 import { type ByteCache, browserPlatform, type Platform } from './platform.ts';
 import type { DatasetSplit } from './splits.ts';
@@ -262,7 +262,29 @@ async function obtain(file: DatasetFile, ctx: FileContext): Promise<Found> {
   return { bytes, source: lastUrl, attempt: lastAttempt };
 }
 
-async function loadFile(file: DatasetFile, ctx: FileContext): Promise<IdxArray> {
+/**
+ * The most bytes a file of this split may inflate to when the descriptor has no `rawBytes`: twice
+ * the IDX size its `counts` and `imageShape` imply, and at least 1 MiB, so a slightly wrong count
+ * still loads while a gzip bomb (a few kB that inflate to gigabytes) is stopped after megabytes
+ * instead of at the generic 1 GiB limit. Undefined when the descriptor's counts are unusable.
+ */
+function inflateLimit(
+  descriptor: DatasetDescriptor,
+  split: Split,
+  kind: 'images' | 'labels',
+): number | undefined {
+  const count = descriptor.counts?.[split];
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) return undefined;
+  const [height, width] = descriptor.imageShape;
+  const idxBytes = kind === 'images' ? 16 + count * height * width : 8 + count;
+  return Math.min(DEFAULT_MAX_OUTPUT_BYTES, Math.max(2 * idxBytes, 1024 * 1024));
+}
+
+async function loadFile(
+  file: DatasetFile,
+  ctx: FileContext,
+  maxRawBytes: number | undefined,
+): Promise<IdxArray> {
   const found = await obtain(file, ctx);
   if (ctx.signal.aborted) {
     throw new FmnistError('ABORTED', `Loading ${file.name} was aborted.`, {
@@ -274,12 +296,17 @@ async function loadFile(file: DatasetFile, ctx: FileContext): Promise<IdxArray> 
   const total = packed ? file.rawBytes : found.bytes.length;
   const event = { file: file.name, url: found.source, total, attempt: found.attempt };
   ctx.progress({ ...event, loaded: 0, phase: 'decode' });
-  const idx = await decodeIdx(found.bytes, {
-    gunzip: ctx.platform.gunzip,
-    ...(packed && file.rawBytes
+  // The descriptor bounds what a file may inflate to: its exact rawBytes, else what its counts
+  // imply. A file that passed its sha256 can still be hostile if the descriptor's author was
+  // careless or malicious (a user-registered dataset).
+  const limits = !packed
+    ? {}
+    : file.rawBytes
       ? { expectedBytes: file.rawBytes, maxOutputBytes: file.rawBytes }
-      : {}),
-  });
+      : maxRawBytes !== undefined
+        ? { maxOutputBytes: maxRawBytes }
+        : {};
+  const idx = await decodeIdx(found.bytes, { gunzip: ctx.platform.gunzip, ...limits });
   // The IDX file's size: a 4-byte magic, 4 bytes per dimension, then the body.
   ctx.progress({
     ...event,
@@ -311,7 +338,9 @@ function invalid(message: string, details: Record<string, unknown>): FmnistError
  *
  * @throws FmnistError UNKNOWN_DATASET, NOT_FOUND (a data directory lacks a file),
  *   CHECKSUM_MISMATCH (message names the file and both sha256s), DOWNLOAD_FAILED, TIMEOUT,
- *   ABORTED, CACHE_IO, INVALID_GZIP, INVALID_IDX (not uint8 images of the descriptor's
+ *   ABORTED, CACHE_IO, INVALID_GZIP (also for a file that inflates past its descriptor's
+ *   `rawBytes`, or, without it, past twice the size its `counts` imply: a gzip bomb is stopped
+ *   even when its sha256 matches), INVALID_IDX (not uint8 images of the descriptor's
  *   `imageShape`, a label count that differs from the image count, or a label outside
  *   `classNames`), INVALID_ARGUMENT.
  */
@@ -361,18 +390,27 @@ export async function loadDataset(options: LoadOptions = {}): Promise<DatasetSpl
   const [imagesFile, labelsFile] = splitFiles(descriptor, split);
   let images: IdxArray;
   let labels: IdxArray;
+  let first: { error: unknown } | undefined;
   try {
-    [images, labels] = await Promise.all(
-      [imagesFile, labelsFile].map((file) =>
-        loadFile(file, ctx).catch((error: unknown) => {
-          if (!controller.signal.aborted) controller.abort(error);
-          throw error;
-        }),
+    // Both files are waited for even after one failed (the failure aborts the other, so this is
+    // quick): when loadDataset settles, none of its downloads or cache writes is still running,
+    // so a caller may clean up or retry at once without racing a write it no longer sees.
+    const settled = await Promise.allSettled(
+      [imagesFile, labelsFile].map((file, i) =>
+        loadFile(file, ctx, inflateLimit(descriptor, split, i === 0 ? 'images' : 'labels')).catch(
+          (error: unknown) => {
+            first ??= { error };
+            if (!controller.signal.aborted) controller.abort(error);
+            throw error;
+          },
+        ),
       ),
     );
+    if (first) throw first.error;
+    [images, labels] = settled.map((r) => (r as PromiseFulfilledResult<IdxArray>).value);
   } catch (error) {
-    // The sibling's ABORTED is a consequence, not the cause: report the first real failure,
-    // which Promise.all already did. A user abort is reported as ABORTED.
+    // The sibling's ABORTED is a consequence, not the cause: report the first real failure.
+    // A user abort is reported as ABORTED.
     if (outer?.aborted && !isFmnistError(error, 'ABORTED')) {
       throw new FmnistError('ABORTED', `Loading ${descriptor.id} (${split}) was aborted.`, {
         cause: outer.reason,

@@ -11,6 +11,7 @@ import {
 } from '@fmnist/core/node';
 import { makeDatasetFiles, startTestServer, type TestServer } from '@fmnist/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseRetryAfter } from '../src/download.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -303,6 +304,74 @@ describe('downloadFile', () => {
     // At least half of 40 + 80 + 160 ms (jitter is 50-100%).
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
     expect(server.requests('/backoff/images.gz')).toBe(4);
+  });
+
+  it('waits for the Retry-After of a 503 before retrying, even with a short backoff', async () => {
+    const m = server.mirror('retry-after', {
+      'images.gz': {
+        kind: 'sequence',
+        routes: [
+          { kind: 'status', status: 503, headers: { 'retry-after': '1' } },
+          { kind: 'bytes', body },
+        ],
+      },
+    });
+    const started = performance.now();
+    expectSame(await downloadFile(file, { ...fast, mirrors: [m] }), body);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    expect(server.requests('/retry-after/images.gz')).toBe(2);
+  });
+
+  it('does not wait for a Retry-After beyond 30 s: the next mirror is tried at once', async () => {
+    const a = server.mirror('retry-later', {
+      'images.gz': { kind: 'status', status: 503, headers: { 'retry-after': '3600' } },
+    });
+    const b = server.mirror('retry-later-ok', { 'images.gz': { kind: 'bytes', body } });
+    const started = performance.now();
+    expectSame(await downloadFile(file, { ...fast, mirrors: [a, b] }), body);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(server.requests('/retry-later/images.gz')).toBe(1);
+
+    const error = await failure(downloadFile(file, { ...fast, mirrors: [a] }));
+    expect(error.code).toBe('DOWNLOAD_FAILED');
+    expect(error.message).toMatch(/Retry-After 3600 s/);
+    const attempts = error.details.attempts as { status?: number }[];
+    expect(attempts).toHaveLength(1);
+  });
+
+  it('aborts a Retry-After wait quickly with ABORTED', async () => {
+    const m = server.mirror('retry-after-abort', {
+      'images.gz': { kind: 'status', status: 429, headers: { 'retry-after': '20' } },
+    });
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 150);
+    const error = await failure(
+      downloadFile(file, { ...fast, mirrors: [m], signal: controller.signal }),
+    );
+    expect(error.code).toBe('ABORTED');
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(server.requests('/retry-after-abort/images.gz')).toBe(1);
+  });
+
+  it('parses Retry-After as seconds or an HTTP-date, ignoring anything else', () => {
+    const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
+    expect(parseRetryAfter('120', now)).toBe(120_000);
+    expect(parseRetryAfter(' 0 ', now)).toBe(0);
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:00:00 GMT', now)).toBe(0);
+    for (const bad of [null, '', '-5', '1.5', 'soon', 'tomorrow']) {
+      expect(parseRetryAfter(bad, now)).toBeUndefined();
+    }
+  });
+
+  it('does not retry a redirect loop on the same mirror', async () => {
+    server.route('/loop/a/images.gz', { kind: 'redirect', location: '/loop/b/images.gz' });
+    server.route('/loop/b/images.gz', { kind: 'redirect', location: '/loop/a/images.gz' });
+    const ok = server.mirror('loop-ok', { 'images.gz': { kind: 'bytes', body } });
+    expectSame(await downloadFile(file, { ...fast, mirrors: [server.url('/loop/a/'), ok] }), body);
+    // One attempt: fetch follows the loop up to its redirect limit (20), then gives up.
+    expect(server.requests('/loop/a/images.gz')).toBeLessThanOrEqual(11);
   });
 
   it('uses options.fetch and validates its options', async () => {

@@ -1,0 +1,15 @@
+import { mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.ts';
+
+// `pnpm test`: the same suite, lighter, to keep CI time modest: 5 % of the property runs, and
+// fewer of the cases that start child processes (FMNIST_RELIABILITY_QUICK). The full run is
+// `pnpm test:reliability` (vitest.reliability.config.ts).
+export default mergeConfig(shared, {
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['./test/globalSetup.ts'],
+    fileParallelism: false,
+    testTimeout: 120_000,
+    env: { FMNIST_FUZZ_SCALE: '0.05', FMNIST_RELIABILITY_QUICK: '1' },
+  },
+});
