@@ -39,7 +39,7 @@ export type TestRoute =
 export interface TestServer {
   /** Base URL with a trailing slash, e.g. `http://127.0.0.1:41234/`. */
   readonly baseUrl: string;
-  /** Absolute URL of a path on this server; a leading slash is optional. */
+  /** Absolute URL of a path on this server; a leading slash is optional, a query string is kept. */
   url(path: string): string;
   /** Adds or replaces the route for an exact path (leading slash optional, no query string). */
   route(path: string, route: TestRoute): void;
@@ -227,7 +227,7 @@ export async function startTestServer(routes: Record<string, TestRoute> = {}): P
 
   const api: TestServer = {
     baseUrl,
-    url: (path) => baseUrl + normalizePath(path).slice(1),
+    url: (path) => baseUrl + (path.startsWith('/') ? path.slice(1) : path),
     route: (path, route) => {
       table.set(normalizePath(path), route);
     },

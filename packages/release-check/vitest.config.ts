@@ -1,0 +1,12 @@
+import { mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.ts';
+
+export default mergeConfig(shared, {
+  test: {
+    globalSetup: ['test/globalSetup.ts'],
+    // The test files build, pack and install the same packages: one at a time, on 2 cores.
+    fileParallelism: false,
+    testTimeout: 300_000,
+    hookTimeout: 600_000,
+  },
+});
