@@ -1,0 +1,259 @@
+// The comparison page: the same comparison as `pnpm start`, run inside the page on the browser's
+// GPU paths, with sample images, live progress, the tables and the charts.
+import { browserPlatform, type DatasetSplit, loadDataset } from '@fmnist/core';
+import { type BrowserJobContext, runBrowserJob } from './browserJobs.ts';
+import { renderSvg, reportCharts } from './charts.ts';
+import { type CompareOptions, type DatasetChoice, planJobs, resolveSettings } from './plan.ts';
+import { type CompareProgress, formatDuration, ProgressTracker } from './progress.ts';
+import {
+  type CompareReport,
+  formatReportJson,
+  type MachineFacts,
+  paritySentences,
+  referencesForDatasets,
+  renderMarkdown,
+} from './report.ts';
+import type { BaselineId, CompareRow } from './rows.ts';
+import { datasetTable, datasetTitle, referenceTable, resultTable, tableToHtml } from './table.ts';
+
+/** What the page publishes for scripts and the Playwright test. */
+export interface ComparePageState {
+  status: 'idle' | 'running' | 'done' | 'error';
+  report?: CompareReport;
+  error?: string;
+  log: string[];
+  progress?: { job: string; phase: string; fraction: number; overall: number; eta: string };
+}
+
+declare global {
+  interface Window {
+    fmnistCompare: ComparePageState;
+  }
+}
+
+const state: ComparePageState = { status: 'idle', log: [] };
+window.fmnistCompare = state;
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const form = $<HTMLFormElement>('options');
+
+function log(line: string) {
+  state.log.push(line);
+  $('log').textContent = state.log.slice(-300).join('\n');
+  $('log').scrollTop = $('log').scrollHeight;
+}
+
+function readOptions() {
+  const data = new FormData(form);
+  const text = (name: string) => String(data.get(name) ?? '').trim();
+  const int = (name: string) => (text(name) ? Number.parseInt(text(name), 10) : undefined);
+  const options: CompareOptions = {
+    mode: text('mode') === 'full' ? 'full' : 'quick',
+    dataset: (text('dataset') || 'fashion-mnist') as DatasetChoice,
+    trainSamples: int('trainSamples'),
+    testSamples: int('testSamples'),
+    epochs: int('epochs'),
+    seed: int('seed'),
+    baselines: text('baselines')
+      ? (text('baselines')
+          .split(',')
+          .map((s) => s.trim()) as BaselineId[])
+      : undefined,
+  };
+  return {
+    options,
+    tfjsBackend:
+      text('tfjsBackend') && text('tfjsBackend') !== 'auto' ? text('tfjsBackend') : undefined,
+    onnxEp: text('onnxEp') || 'auto',
+    brainDevice: (text('brainDevice') || 'auto') as BrowserJobContext['brainDevice'],
+    // Base URL of the .gz files, `{dataset}` replaced; empty: the dataset's public mirrors.
+    data: text('data'),
+  };
+}
+
+function webglRenderer(): string | null {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return null;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+}
+
+function machineFacts(): MachineFacts {
+  const nav = navigator as Navigator & { deviceMemory?: number };
+  return {
+    cpuModel: 'unknown (browser)',
+    cores: navigator.hardwareConcurrency,
+    memoryGB: nav.deviceMemory ?? null,
+    platform: navigator.platform,
+    arch: '',
+    nodeVersion: null,
+    userAgent: navigator.userAgent,
+    gpu: webglRenderer(),
+  };
+}
+
+/** The first images of the test split, drawn with their class names. */
+function drawSamples(split: DatasetSplit, count = 24) {
+  const container = $('samples');
+  container.replaceChildren();
+  const [h, w] = split.imageShape;
+  for (let i = 0; i < Math.min(count, split.count); i++) {
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = h;
+    const ctx = canvas.getContext('2d')!;
+    const image = ctx.createImageData(w, h);
+    for (let p = 0; p < w * h; p++) {
+      // Ink dark on white, as clothes look in the dataset's own previews.
+      const v = 255 - split.images[i * w * h + p];
+      image.data.set([v, v, v, 255], p * 4);
+    }
+    ctx.putImageData(image, 0, 0);
+    const figure = document.createElement('figure');
+    const caption = document.createElement('figcaption');
+    caption.textContent = split.classNames[split.labels[i]];
+    figure.append(canvas, caption);
+    container.append(figure);
+  }
+}
+
+function showProgress(p: CompareProgress) {
+  state.progress = {
+    job: p.job.id,
+    phase: p.progress.phase,
+    fraction: p.progress.fraction,
+    overall: p.overall,
+    eta: formatDuration(p.etaSeconds),
+  };
+  $<HTMLProgressElement>('overall-bar').value = p.overall;
+  $<HTMLProgressElement>('job-bar').value = p.progress.fraction;
+  $('overall-text').textContent =
+    `job ${p.index + 1}/${p.jobs}, ${formatDuration(p.elapsedSeconds)} so far, ETA ${formatDuration(p.etaSeconds)}`;
+  $('job-text').textContent =
+    `${p.job.id} · ${p.progress.phase}: ${p.progress.detail} · ETA ${formatDuration(p.jobEtaSeconds)}`;
+}
+
+async function showReport(report: CompareReport) {
+  const tables = $('tables');
+  tables.replaceChildren();
+  for (const dataset of report.settings.datasets) {
+    const rows = report.results.filter((r) => r.dataset === dataset);
+    const section = document.createElement('section');
+    section.innerHTML =
+      `<h3>${datasetTitle(dataset)}</h3>${tableToHtml(resultTable(rows))}` +
+      `<p class="note">★ best in its column. ONNX rows run the model the tfjs row trained in this page, exported to ONNX.</p>` +
+      `<ul>${paritySentences(rows)
+        .map((s) => `<li>${s}</li>`)
+        .join('')}</ul>` +
+      `<h4>Published reference numbers</h4>${tableToHtml(referenceTable(dataset, rows))}`;
+    tables.append(section);
+  }
+  if (report.settings.datasets.length > 1) {
+    const section = document.createElement('section');
+    section.innerHTML = `<h3>Fashion-MNIST against MNIST</h3>${tableToHtml(datasetTable(report.results, report.settings.datasets))}`;
+    tables.append(section);
+  }
+  const charts = $('charts');
+  charts.replaceChildren();
+  for (const chart of reportCharts(report.results)) {
+    const figure = document.createElement('figure');
+    figure.className = 'chart';
+    figure.dataset.chart = chart.name;
+    figure.innerHTML = await renderSvg(chart.spec);
+    charts.append(figure);
+  }
+  const download = (name: string, text: string, type: string) =>
+    `<a download="${name}" href="${URL.createObjectURL(new Blob([text], { type }))}">${name}</a>`;
+  $('downloads').innerHTML =
+    `Download ${download('compare.json', formatReportJson(report), 'application/json')} · ${download('compare.md', renderMarkdown(report), 'text/markdown')}`;
+}
+
+async function start() {
+  if (state.status === 'running') return;
+  Object.assign(state, { status: 'running', log: [], report: undefined, error: undefined });
+  $('tables').replaceChildren();
+  $('charts').replaceChildren();
+  $('downloads').replaceChildren();
+  const page = readOptions();
+  try {
+    const settings = resolveSettings(page.options);
+    const jobs = planJobs(settings);
+    const splits = new Map<string, Promise<DatasetSplit>>();
+    const platform = browserPlatform();
+    const context: BrowserJobContext = {
+      load: (dataset, split) => {
+        const key = `${dataset}/${split}`;
+        if (!splits.has(key)) {
+          const base = page.data.replace('{dataset}', dataset);
+          const mirrors = base ? [new URL(base, location.href).href] : undefined;
+          splits.set(key, loadDataset({ dataset, split, platform, cache: false, mirrors }));
+        }
+        return splits.get(key)!;
+      },
+      tfjsBackend: page.tfjsBackend,
+      onnxProviders:
+        page.onnxEp === 'auto'
+          ? 'gpu' in navigator
+            ? ['webgpu', 'wasm']
+            : ['wasm']
+          : [page.onnxEp],
+      brainDevice: page.brainDevice,
+      models: new Map(),
+    };
+    log(`${jobs.length} jobs: ${jobs.map((j) => j.id).join(', ')}`);
+    drawSamples(await context.load(settings.datasets[0], 'test'));
+    const tracker = new ProgressTracker(jobs);
+    const started = performance.now();
+    const rows: CompareRow[] = [];
+    const failures: { id: string; error: string }[] = [];
+    for (const [index, job] of jobs.entries()) {
+      tracker.startJob(index);
+      showProgress(tracker.update({ phase: 'start', fraction: 0, detail: 'starting' }));
+      try {
+        const row = await runBrowserJob(job, context, {
+          onProgress: (p) => showProgress(tracker.update(p)),
+          onLog: log,
+        });
+        rows.push(row);
+        log(`✓ ${job.id}: ${row.label} accuracy ${row.testAccuracy.toFixed(4)}`);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        failures.push({ id: job.id, error: message });
+        log(`✗ ${job.id}: ${message}`);
+      }
+    }
+    const report: CompareReport = {
+      format: 1,
+      date: new Date().toISOString(),
+      command: location.href,
+      settings,
+      machine: machineFacts(),
+      durationSeconds: Math.round((performance.now() - started) / 100) / 10,
+      results: rows,
+      references: referencesForDatasets(settings.datasets),
+      // Same data by construction here: every job reads the same cached split.
+      data: {},
+      failures,
+    };
+    await showReport(report);
+    state.report = report;
+    state.status = 'done';
+    log(`done in ${formatDuration(report.durationSeconds)}`);
+  } catch (error) {
+    state.error = error instanceof Error ? error.message : String(error);
+    state.status = 'error';
+    log(`error: ${state.error}`);
+  }
+}
+
+// Query-string values pre-fill the form; ?autostart=1 runs at once (tests, bookmarks).
+const params = new URLSearchParams(location.search);
+for (const [key, value] of params) {
+  const field = form.elements.namedItem(key);
+  if (field instanceof HTMLInputElement || field instanceof HTMLSelectElement) field.value = value;
+}
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void start();
+});
+if (params.get('autostart') === '1') void start();

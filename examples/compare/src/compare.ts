@@ -1,0 +1,242 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderSvg, reportCharts } from './charts.ts';
+import { nodeMachineFacts } from './machine.ts';
+import type { NodeJobContext, NodeJobOutcome } from './nodeJobs.ts';
+import {
+  type CompareOptions,
+  type DatasetId,
+  type JobSpec,
+  planJobs,
+  resolveSettings,
+} from './plan.ts';
+import { svgToPng } from './png.ts';
+import { type CompareProgress, ProgressTracker } from './progress.ts';
+import {
+  type ChartFile,
+  type CompareReport,
+  formatReportJson,
+  referencesForDatasets,
+  renderMarkdown,
+} from './report.ts';
+import { type CompareRow, rowProblems } from './rows.ts';
+import type { RunMessage, WorkerMessage } from './worker.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The example's folder (`examples/compare`). */
+export const exampleDir = path.resolve(here, '..');
+
+/** Options of {@link runComparison}: what to compare, and where things go. */
+export interface NodeCompareOptions extends CompareOptions {
+  /** Output folder. Default `results` in the current directory. */
+  outDir?: string;
+  /** Folder with the four `.gz` files per dataset; default: core's lookup (env, cache, download). */
+  dataDirs?: Partial<Record<DatasetId, string>>;
+  /** Recorded in `compare.json` and `compare.md`. Default: this process's arguments. */
+  command?: string;
+  /** Write PNG copies of the charts (resvg). Default true. */
+  png?: boolean;
+  /** Stops the comparison: the running job's process is killed. */
+  signal?: AbortSignal;
+}
+
+/** Callbacks of {@link runComparison}. */
+export interface CompareHooks {
+  onProgress?: (progress: CompareProgress) => void;
+  /** Status lines from the jobs (backend chosen, files written). */
+  onLog?: (line: string, job: JobSpec) => void;
+  /** A job finished with a row, or failed. */
+  onJobEnd?: (job: JobSpec, outcome: { row: CompareRow } | { error: string }) => void;
+}
+
+/** A job that did not produce a row. */
+export interface JobFailure {
+  id: string;
+  error: string;
+}
+
+/** What {@link runComparison} produced. */
+export interface CompareRun {
+  report: CompareReport;
+  /** Absolute output folder. */
+  outDir: string;
+  /** Absolute paths of the files written (`compare.json`, `compare.md`, charts). */
+  files: string[];
+}
+
+/**
+ * Runs every baseline of the comparison, one after the other, each in its own Node process on the
+ * same data prefix, seed and preprocessing, and writes `compare.json`, `compare.md` and the charts
+ * (SVG and PNG) into `outDir`. A failing job is recorded (`failures`) and the rest still run,
+ * except an ONNX job whose tfjs model is missing.
+ */
+export async function runComparison(
+  options: NodeCompareOptions = {},
+  hooks: CompareHooks = {},
+): Promise<CompareRun> {
+  const settings = resolveSettings(options);
+  const jobs = planJobs(settings);
+  const outDir = path.resolve(options.outDir ?? 'results');
+  const context: NodeJobContext = {
+    modelsDir: path.join(outDir, 'models'),
+    ...(options.dataDirs ? { dataDirs: options.dataDirs } : {}),
+  };
+  const machine = nodeMachineFacts();
+  const started = performance.now();
+  const tracker = new ProgressTracker(jobs);
+  const rows: CompareRow[] = [];
+  const failures: JobFailure[] = [];
+  const data: CompareReport['data'] = {};
+
+  for (const [index, job] of jobs.entries()) {
+    options.signal?.throwIfAborted();
+    tracker.startJob(index);
+    hooks.onProgress?.(tracker.update({ phase: 'start', fraction: 0, detail: 'starting' }));
+    if (
+      job.trainedBy &&
+      !rows.some((r) => r.dataset === job.dataset && r.baseline === job.trainedBy)
+    ) {
+      const error = `skipped: ${job.trainedBy} did not produce a model`;
+      failures.push({ id: job.id, error });
+      hooks.onJobEnd?.(job, { error });
+      continue;
+    }
+    try {
+      const outcome = await runWorker(job, context, options.signal, (message) => {
+        if (message.type === 'progress') hooks.onProgress?.(tracker.update(message.progress));
+        if (message.type === 'log') hooks.onLog?.(message.line, job);
+      });
+      const problems = rowProblems(outcome.row);
+      if (problems.length > 0) throw new Error(`incomplete result: ${problems.join('; ')}`);
+      checkSameData(data, job, outcome.data);
+      rows.push(outcome.row);
+      hooks.onJobEnd?.(job, { row: outcome.row });
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      failures.push({ id: job.id, error: message });
+      hooks.onJobEnd?.(job, { error: message });
+    }
+  }
+
+  const report: CompareRun['report'] = {
+    format: 1,
+    date: new Date().toISOString(),
+    command: options.command ?? `pnpm start ${process.argv.slice(2).join(' ')}`.trim(),
+    settings,
+    machine,
+    durationSeconds: Math.round((performance.now() - started) / 100) / 10,
+    results: rows,
+    references: referencesForDatasets(settings.datasets),
+    data,
+    failures,
+  };
+  const files = await writeReport(report, outDir, { png: options.png ?? true });
+  return { report, outDir, files };
+}
+
+/**
+ * Every job of a dataset must have seen the same test images, and every training job the same
+ * training images: compare the fingerprints instead of trusting the plan.
+ */
+function checkSameData(
+  data: CompareReport['data'],
+  job: JobSpec,
+  seen: NodeJobOutcome['data'],
+): void {
+  const known = data[job.dataset];
+  if (!known) {
+    data[job.dataset] = { ...seen };
+    return;
+  }
+  if (known.test !== seen.test)
+    throw new Error(`${job.id} tested on other images than the jobs before it`);
+  if (seen.train !== null) {
+    if (known.train === null) known.train = seen.train;
+    else if (known.train !== seen.train) {
+      throw new Error(`${job.id} trained on other images than the jobs before it`);
+    }
+  }
+}
+
+/** Runs one job in a fresh Node process (src/worker.ts) and returns its outcome. */
+function runWorker(
+  job: JobSpec,
+  context: NodeJobContext,
+  signal: AbortSignal | undefined,
+  onMessage: (message: WorkerMessage) => void,
+): Promise<NodeJobOutcome> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = fork(path.join(here, 'worker.ts'), [], {
+      cwd: exampleDir,
+      execArgv: ['--conditions=@fmnist/source', '--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let outcome: NodeJobOutcome | undefined;
+    let failure: string | undefined;
+    const abort = () => child.kill('SIGTERM');
+    signal?.addEventListener('abort', abort, { once: true });
+    child.on('message', (message: WorkerMessage) => {
+      if (message.type === 'result') outcome = { row: message.row, data: message.data };
+      else if (message.type === 'error') failure = message.message;
+      else onMessage(message);
+    });
+    child.on('error', (error) => {
+      failure ??= error.message;
+    });
+    child.on('exit', (code, exitSignal) => {
+      signal?.removeEventListener('abort', abort);
+      if (signal?.aborted) reject(signal.reason);
+      else if (outcome) resolve(outcome);
+      else
+        reject(
+          new Error(
+            failure ?? `the worker exited (${exitSignal ?? `code ${code}`}) without a result`,
+          ),
+        );
+    });
+    const message: RunMessage = { type: 'run', job, context };
+    child.send(message);
+  });
+}
+
+/**
+ * Writes `compare.json`, the charts (`charts/*.svg`, and `*.png` unless `png` is false) and
+ * `compare.md` into `outDir`. The charts folder is emptied first so no chart of an earlier run
+ * stays behind. Returns the absolute paths written.
+ */
+export async function writeReport(
+  report: CompareReport,
+  outDir: string,
+  options: { png?: boolean } = {},
+): Promise<string[]> {
+  const chartsDir = path.join(outDir, 'charts');
+  await rm(chartsDir, { recursive: true, force: true });
+  await mkdir(chartsDir, { recursive: true });
+  const files: string[] = [];
+  const write = async (file: string, content: string | Uint8Array) => {
+    await writeFile(file, content);
+    files.push(file);
+  };
+  await write(path.join(outDir, 'compare.json'), formatReportJson(report));
+  const charts: ChartFile[] = [];
+  for (const chart of report.results.length > 0 ? reportCharts(report.results) : []) {
+    const svg = await renderSvg(chart.spec);
+    await write(path.join(chartsDir, `${chart.name}.svg`), svg);
+    const entry: ChartFile = {
+      name: chart.name,
+      title: chart.title,
+      svg: `charts/${chart.name}.svg`,
+    };
+    if (options.png !== false) {
+      await write(path.join(chartsDir, `${chart.name}.png`), svgToPng(svg));
+      entry.png = `charts/${chart.name}.png`;
+    }
+    charts.push(entry);
+  }
+  await write(path.join(outDir, 'compare.md'), renderMarkdown(report, charts));
+  return files;
+}

@@ -1,0 +1,124 @@
+// `pnpm start`: every baseline on the same data, one after the other, then the report.
+//   pnpm start [--quick | --full] [--dataset fashion-mnist|mnist|all] [--out-dir DIR] ...
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runComparison, writeReport } from './compare.ts';
+import { formatDuration } from './progress.ts';
+import { BASELINE_IDS, type BaselineId } from './rows.ts';
+import { datasetTitle, formatAccuracy } from './table.ts';
+import { createProgressDisplay, type ProgressStyle } from './terminalProgress.ts';
+
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+
+const program = new Command('compare')
+  .description(
+    'Train and evaluate every baseline (tfjs MLP and CNN, their ONNX exports on onnxruntime, brain.js MLP) on the same data, split, seed and preprocessing, and write compare.json, compare.md and charts.',
+  )
+  .option(
+    '--quick',
+    'the first 10,000 training images and a few epochs (default; minutes on 2 cores)',
+  )
+  .option(
+    '--full',
+    "all 60,000 training images and each baseline's full-run epochs (an hour or more on 2 cores)",
+  )
+  .addOption(
+    new Option('--dataset <id>', 'dataset, or all for both side by side')
+      .choices(['fashion-mnist', 'mnist', 'all'])
+      .default('fashion-mnist'),
+  )
+  .option('--baselines <list>', `comma-separated subset of ${BASELINE_IDS.join(',')}`)
+  .option('--train-samples <n>', 'training images (a prefix of the training split)', positiveInt)
+  .option(
+    '--test-samples <n>',
+    'test images (a prefix of the test split; default all 10,000)',
+    positiveInt,
+  )
+  .option('--epochs <n>', 'epochs for every training baseline', positiveInt)
+  .option('--seed <n>', 'seed of every baseline', (v) => Number.parseInt(v, 10), 42)
+  .option('--out-dir <dir>', 'output folder', 'results')
+  .option('--no-png', 'write the charts as SVG only')
+  .option(
+    '--render <compare.json>',
+    'run nothing: write compare.md and the charts again from an earlier compare.json (into --out-dir)',
+  )
+  .addOption(
+    new Option('--progress <style>', 'progress display: bars on a terminal, else lines')
+      .choices(['auto', 'bars', 'lines', 'none'])
+      .default('auto'),
+  );
+
+program.parse();
+const opts = program.opts<{
+  quick?: boolean;
+  full?: boolean;
+  dataset: 'fashion-mnist' | 'mnist' | 'all';
+  baselines?: string;
+  trainSamples?: number;
+  testSamples?: number;
+  epochs?: number;
+  seed: number;
+  outDir: string;
+  png: boolean;
+  render?: string;
+  progress: ProgressStyle;
+}>();
+if (opts.quick && opts.full) program.error('choose one of --quick and --full');
+
+if (opts.render) {
+  const report = JSON.parse(await readFile(opts.render, 'utf8'));
+  const outDir = path.resolve(opts.outDir);
+  const files = await writeReport(report, outDir, { png: opts.png });
+  console.log(`${files.length} files written in ${outDir} from ${opts.render}`);
+  process.exit(0);
+}
+
+const display = createProgressDisplay(opts.progress);
+const controller = new AbortController();
+process.once('SIGINT', () => controller.abort(new Error('interrupted')));
+
+try {
+  const { report, outDir, files } = await runComparison(
+    {
+      mode: opts.full ? 'full' : 'quick',
+      dataset: opts.dataset,
+      baselines: opts.baselines?.split(',').map((s) => s.trim() as BaselineId),
+      trainSamples: opts.trainSamples,
+      testSamples: opts.testSamples,
+      epochs: opts.epochs,
+      seed: opts.seed,
+      outDir: opts.outDir,
+      png: opts.png,
+      signal: controller.signal,
+    },
+    {
+      onProgress: (p) => display.update(p),
+      onLog: (line) => display.log(line),
+      onJobEnd: (job, outcome) => display.jobEnd(job, outcome),
+    },
+  );
+  display.stop();
+  console.log('');
+  for (const dataset of report.settings.datasets) {
+    console.log(`${datasetTitle(dataset)}:`);
+    for (const r of report.results.filter((row) => row.dataset === dataset)) {
+      console.log(`  ${formatAccuracy(r.testAccuracy)}  ${r.label}`);
+    }
+  }
+  const failures = report.failures ?? [];
+  for (const f of failures) console.log(`failed: ${f.id}: ${f.error.split('\n')[0]}`);
+  console.log(
+    `\n${files.length} files in ${outDir} (${formatDuration(report.durationSeconds)}):\n` +
+      `  ${path.join(outDir, 'compare.md')}\n  ${path.join(outDir, 'compare.json')}\n  ${path.join(outDir, 'charts')}/`,
+  );
+  if (failures.length > 0) process.exitCode = 1;
+} catch (error) {
+  display.stop();
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+}

@@ -1,0 +1,69 @@
+import { registerWasmTrainingKernels } from '@fmnist/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { type BackendCandidate, type BackendChoice, chooseBackend } from './backendChoice.ts';
+
+/**
+ * Imports a package that is deliberately not a dependency (tfjs-node, tfjs-node-gpu: native
+ * builds that download libtensorflow on install). A variable specifier keeps TypeScript and
+ * bundlers from resolving it; a missing package is just "not available".
+ */
+async function optionalImport(name: string): Promise<boolean> {
+  try {
+    await import(/* @vite-ignore */ name);
+    return true;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return false;
+    throw error;
+  }
+}
+
+/** Node preference order: native TensorFlow (GPU, then CPU), then wasm, then the pure-JS cpu backend. */
+export const NODE_BACKENDS: readonly BackendCandidate[] = [
+  {
+    name: 'tensorflow-gpu',
+    backend: 'tensorflow',
+    device: 'gpu',
+    backendPackage: '@tensorflow/tfjs-node-gpu',
+    load: async () =>
+      (await optionalImport('@tensorflow/tfjs-node-gpu')) && (await tf.setBackend('tensorflow')),
+  },
+  {
+    name: 'tensorflow',
+    backend: 'tensorflow',
+    device: 'cpu',
+    backendPackage: '@tensorflow/tfjs-node',
+    load: async () =>
+      (await optionalImport('@tensorflow/tfjs-node')) && (await tf.setBackend('tensorflow')),
+  },
+  {
+    name: 'wasm',
+    backend: 'wasm',
+    device: 'cpu',
+    backendPackage: '@tensorflow/tfjs-backend-wasm',
+    load: async () => {
+      await import('@tensorflow/tfjs-backend-wasm');
+      // Without these the wasm backend cannot train a CNN (no Conv2DBackpropFilter).
+      registerWasmTrainingKernels();
+      return tf.setBackend('wasm');
+    },
+  },
+  {
+    name: 'cpu',
+    backend: 'cpu',
+    device: 'cpu',
+    backendPackage: '@tensorflow/tfjs-backend-cpu',
+    load: () => tf.setBackend('cpu'),
+  },
+];
+
+/**
+ * Picks and activates the Node backend: the native one when the user has installed tfjs-node(-gpu),
+ * else wasm (with `@fmnist/tfjs`'s training kernels), else cpu. `forced` (`--backend`) allows only
+ * that one: `tensorflow-gpu`, `tensorflow`, `wasm` or `cpu`.
+ */
+export async function selectNodeBackend(forced?: string): Promise<BackendChoice> {
+  const choice = await chooseBackend(NODE_BACKENDS, forced);
+  await tf.ready();
+  return choice;
+}

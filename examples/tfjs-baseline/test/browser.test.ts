@@ -1,0 +1,132 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BaselineResult } from '@fmnist/core';
+import {
+  chromiumArgs,
+  chromiumPath,
+  realDataDir,
+  startTestServer,
+  type TestServer,
+} from '@fmnist/test-utils';
+import { type Browser, chromium } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const exampleRoot = path.resolve(import.meta.dirname, '..');
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+};
+const DATA_FILES = [
+  'train-images-idx3-ubyte.gz',
+  'train-labels-idx1-ubyte.gz',
+  't10k-images-idx3-ubyte.gz',
+  't10k-labels-idx1-ubyte.gz',
+];
+
+let outDir: string;
+let server: TestServer;
+let browser: Browser;
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+}
+
+beforeAll(async () => {
+  outDir = await mkdtemp(path.join(tmpdir(), 'tfjs-baseline-page-'));
+  // The real page, bundled by the same vite config `vite build` uses.
+  await build({ root: exampleRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  server = await startTestServer();
+  for (const file of await listFiles(outDir)) {
+    server.route(file.split(path.sep).join('/'), {
+      kind: 'file',
+      path: path.join(outDir, file),
+      headers: { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' },
+    });
+  }
+  // The official .gz files, served as a mirror on the same origin (127.0.0.1 is a secure
+  // context, so the page's crypto.subtle checksum verification works).
+  const dataDir = realDataDir('fashion-mnist');
+  for (const name of DATA_FILES) {
+    server.route(`data/${name}`, { kind: 'file', path: path.join(dataDir, name) });
+  }
+  // playwright gives every launch a fresh temporary profile (no --user-data-dir needed).
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: [...chromiumArgs] });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+async function runPage(query: Record<string, string>) {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    const params = new URLSearchParams({ autostart: '1', data: '/data/', ...query });
+    // server.url() drops query strings: build the URL from the base.
+    await page.goto(`${server.baseUrl}index.html?${params}`);
+    await page.waitForFunction(
+      () => ['done', 'error'].includes(window.fmnistBaseline?.status),
+      undefined,
+      { timeout: 240_000, polling: 500 },
+    );
+    const state = await page.evaluate(() => window.fmnistBaseline);
+    return { ...state, errors };
+  } finally {
+    await page.close();
+  }
+}
+
+describe('the baseline page in headless Chromium', () => {
+  it('trains the MLP on webgl and publishes the result JSON', async () => {
+    const state = await runPage({
+      backend: 'webgl',
+      model: 'mlp',
+      trainSamples: '3000',
+      testSamples: '2000',
+      epochs: '2',
+    });
+    expect(state.error).toBeUndefined();
+    expect(state.errors).toEqual([]);
+    expect(state.status).toBe('done');
+    const result = state.result as BaselineResult;
+    expect(result).toMatchObject({
+      framework: 'tfjs',
+      runtime: 'browser',
+      backend: 'webgl',
+      device: 'gpu',
+      dataset: 'fashion-mnist',
+      model: 'mlp-128',
+      trainSamples: 3000,
+      testSamples: 2000,
+      epochs: 2,
+    });
+    expect(result.testAccuracy).toBeGreaterThan(0.6);
+    expect(result.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(2000);
+    expect(state.log.some((line) => /epoch 1\/2 batch \d+\/47 loss/.test(line))).toBe(true);
+  }, 300_000);
+
+  it('trains on webgpu where the browser offers it (SwiftShader here: tiny run)', async () => {
+    const state = await runPage({
+      backend: 'webgpu',
+      model: 'mlp',
+      trainSamples: '320',
+      testSamples: '200',
+      epochs: '1',
+    });
+    expect(state.error).toBeUndefined();
+    expect(state.status).toBe('done');
+    expect(state.result).toMatchObject({ backend: 'webgpu', device: 'gpu', trainSamples: 320 });
+    // Five Adam steps: clearly above the 10% of guessing, nowhere near converged.
+    expect((state.result as BaselineResult).testAccuracy).toBeGreaterThan(0.2);
+  }, 300_000);
+});

@@ -1,0 +1,197 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { type DatasetSplit, loadDataset, subset } from '@fmnist/core/node';
+import { realDataDir } from '@fmnist/test-utils';
+import { predictClasses } from '@fmnist/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseBackend } from '../src/backendChoice.ts';
+import { deserializeModel, serializeModel } from '../src/modelArtifacts.ts';
+import { selectNodeBackend } from '../src/nodeBackend.ts';
+import { runTfjsBaseline } from '../src/train.ts';
+
+const RESULT_FIELDS = [
+  'framework',
+  'frameworkVersion',
+  'runtime',
+  'backend',
+  'device',
+  'dataset',
+  'model',
+  'seed',
+  'trainSamples',
+  'testSamples',
+  'epochs',
+  'testAccuracy',
+  'perClassAccuracy',
+  'confusionMatrix',
+  'trainSeconds',
+  'trainSamplesPerSecond',
+  'inferenceImagesPerSecond',
+  'peakRssMB',
+];
+
+let train: DatasetSplit;
+let test: DatasetSplit;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = realDataDir('fashion-mnist');
+  [train, test] = await Promise.all([
+    loadDataset({ split: 'train', dataDir, cache: false }),
+    loadDataset({ split: 'test', dataDir, cache: false }),
+  ]);
+  const choice = await selectNodeBackend();
+  // Here (no tfjs-node) the best Node backend is wasm, with the @fmnist/tfjs training kernels.
+  expect(choice.backend).toBe('wasm');
+});
+
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('runTfjsBaseline (Node, wasm)', () => {
+  it('trains the MLP on 5,000 images to far above chance on the full test split', async () => {
+    const before = tf.memory().numTensors;
+    const { result, model } = await runTfjsBaseline({
+      model: 'mlp',
+      train,
+      test,
+      runtime: 'node',
+      backend: 'wasm',
+      device: 'cpu',
+      trainSamples: 5000,
+      epochs: 2,
+      peakRssMB: () => process.resourceUsage().maxRSS / 1024,
+    });
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    for (const field of RESULT_FIELDS) expect(result).toHaveProperty(field);
+    expect(result).toMatchObject({
+      framework: 'tfjs',
+      runtime: 'node',
+      backend: 'wasm',
+      device: 'cpu',
+      dataset: 'fashion-mnist',
+      model: 'mlp-128',
+      trainSamples: 5000,
+      testSamples: 10000,
+      epochs: 2,
+    });
+    expect(result.testAccuracy).toBeGreaterThanOrEqual(0.7);
+    expect(result.perClassAccuracy).toHaveLength(10);
+    expect(result.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(10000);
+    expect(result.trainSamplesPerSecond).toBeGreaterThan(0);
+    expect(result.inferenceImagesPerSecond).toBeGreaterThan(0);
+    expect(result.peakRssMB).toBeGreaterThan(50);
+  }, 240_000);
+
+  it('trains the CNN on wasm (the registered kernels) and saves a model that loads back', async () => {
+    const { result, model } = await runTfjsBaseline({
+      model: 'cnn',
+      train,
+      test: subset(test, { count: 1000 }),
+      runtime: 'node',
+      backend: 'wasm',
+      device: 'cpu',
+      trainSamples: 1024,
+      epochs: 1,
+    });
+    try {
+      expect(result.model).toBe('cnn-small');
+      // 16 steps of Adam: well above the 10% of guessing, far from converged.
+      expect(result.testAccuracy).toBeGreaterThan(0.4);
+      const files = await serializeModel(model);
+      const json = JSON.parse(files.modelJson);
+      expect(json.format).toBe('layers-model');
+      expect(json.weightsManifest[0].paths).toEqual(['./weights.bin']);
+      expect(files.weights.byteLength).toBe((result.parameters as number) * 4);
+      const loaded = await deserializeModel(files);
+      const sample = subset(test, { count: 200 });
+      expect(await predictClasses(loaded, sample)).toEqual(await predictClasses(model, sample));
+      loaded.dispose();
+    } finally {
+      model.dispose();
+    }
+  }, 240_000);
+});
+
+describe('backend choice', () => {
+  const candidate = (name: string, ok: boolean | Error) => ({
+    name,
+    backend: name,
+    device: 'cpu' as const,
+    backendPackage: `pkg-${name}`,
+    load: async () => {
+      if (ok instanceof Error) throw ok;
+      return ok;
+    },
+  });
+
+  it('falls back in order, recording why each was skipped', async () => {
+    const choice = await chooseBackend([
+      candidate('a', false),
+      candidate('b', new Error('no adapter')),
+      candidate('c', true),
+    ]);
+    expect(choice.backend).toBe('c');
+    expect(choice.skipped).toEqual([
+      { backend: 'a', reason: 'not available' },
+      { backend: 'b', reason: 'no adapter' },
+    ]);
+  });
+
+  it('never falls back from a forced backend', async () => {
+    await expect(chooseBackend([candidate('a', false), candidate('b', true)], 'a')).rejects.toThrow(
+      /No usable tfjs backend: a/,
+    );
+    await expect(chooseBackend([candidate('a', true)], 'webgpu')).rejects.toThrow(
+      /Unknown backend/,
+    );
+  });
+});
+
+describe('pnpm start (CLI)', () => {
+  it('trains, writes the result JSON and the model files', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tfjs-baseline-'));
+    try {
+      const out = path.join(dir, 'result.json');
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          '--conditions=@fmnist/source',
+          '--import',
+          'tsx',
+          'src/main.ts',
+          '--model',
+          'mlp',
+          '--train-samples',
+          '2000',
+          '--epochs',
+          '1',
+          '--backend',
+          'wasm',
+          '--data-dir',
+          dataDir,
+          '--out',
+          out,
+          '--save-model',
+          path.join(dir, 'model'),
+        ],
+        { cwd: path.resolve(import.meta.dirname, '..'), timeout: 180_000 },
+      );
+      expect(stdout).toMatch(/backend: wasm/);
+      expect(stdout).toMatch(/epoch 1\/1 batch 1\/32 loss/);
+      const result = JSON.parse(await readFile(out, 'utf8'));
+      expect(result.trainSamples).toBe(2000);
+      expect(result.backendPackage).toBe('@tensorflow/tfjs-backend-wasm');
+      const modelJson = JSON.parse(await readFile(path.join(dir, 'model', 'model.json'), 'utf8'));
+      expect(modelJson.modelTopology).toBeDefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});

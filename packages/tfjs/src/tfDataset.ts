@@ -1,0 +1,121 @@
+import {
+  assertDatasetSplit,
+  type Batch,
+  batchCount,
+  batchesAsync,
+  type DatasetSplit,
+  layoutShape,
+} from '@fmnist/core';
+import { type Tensor, tensor } from '@tensorflow/tfjs-core';
+import { type Dataset, generator } from '@tensorflow/tfjs-data';
+import {
+  type ImagesTensor,
+  type LabelEncoding,
+  type LabelsTensor,
+  resolveTensorOptions,
+  type TensorOptions,
+} from './tensors.ts';
+
+/** Options for {@link toTfDataset}: batching (core's `batches` semantics) plus the tensor options. */
+export interface TfDatasetOptions<
+  L extends 'flat' | 'nhwc' | 'nchw' = 'nhwc',
+  E extends LabelEncoding = 'one-hot',
+> extends TensorOptions<L, E> {
+  /** Samples per batch; a positive integer. */
+  batchSize: number;
+  /** Visit samples in core's `shuffledIndices(count, seed)` order. Default false. */
+  shuffle?: boolean;
+  /** Shuffle seed for the first pass. Default 0. */
+  seed?: number;
+  /** Drop a final batch smaller than `batchSize`. Default false. */
+  dropLast?: boolean;
+  /**
+   * With `shuffle`, pass `k` (0-based: every `iterator()` call, e.g. every `fitDataset` epoch)
+   * uses seed `seed + k`, so epochs see different orders while the whole run stays reproducible.
+   * Pass 0 is exactly core's `batches(split, { shuffle: true, seed })`. Default true; false
+   * repeats the first order every pass.
+   */
+  reshuffleEachIteration?: boolean;
+}
+
+/** One element of the dataset from {@link toTfDataset}. */
+export interface TfBatch<
+  L extends 'flat' | 'nhwc' | 'nchw' = 'nhwc',
+  E extends LabelEncoding = 'one-hot',
+> {
+  /** float32 images of this batch, shaped by `layout`. */
+  xs: ImagesTensor<L>;
+  /** Labels of this batch: one-hot float32 `[b, numClasses]` or int32 `[b]`. */
+  ys: LabelsTensor<E>;
+  // TensorContainerObject compatibility for tf.data.
+  [key: string]: Tensor;
+}
+
+/**
+ * A `tf.data.Dataset` of `{ xs, ys }` batches over a split, for `model.fitDataset`.
+ *
+ * Built on core's batch iterator (`batchesAsync`, which also yields to the event loop between
+ * batches): only one batch at a time is converted to floats, never a `Float32Array` of the whole
+ * split, so the 60,000-image training set costs its 47 MB of bytes plus one batch. Each batch's
+ * tensors are created when tf.data asks for it; `fitDataset` disposes them after the step, and a
+ * manual `forEachAsync`/`iterator()` consumer must dispose them itself.
+ *
+ * The dataset's `size` is the number of batches per pass.
+ *
+ * @param split A core `DatasetSplit`.
+ * @param options See {@link TfDatasetOptions}.
+ * @throws FmnistError `INVALID_ARGUMENT` (when called, not on first use) for a malformed split or
+ *   bad options.
+ */
+export function toTfDataset<
+  L extends 'flat' | 'nhwc' | 'nchw' = 'nhwc',
+  E extends LabelEncoding = 'one-hot',
+>(split: DatasetSplit, options: TfDatasetOptions<L, E>): Dataset<TfBatch<L, E>> {
+  assertDatasetSplit(split);
+  const { layout, labels } = resolveTensorOptions(options);
+  const baseSeed = options.seed ?? 0;
+  const reshuffle = options.reshuffleEachIteration ?? true;
+  const [height, width] = split.imageShape;
+  const numClasses = split.classNames.length;
+  const iterate = (pass: number) =>
+    batchesAsync(split, {
+      batchSize: options.batchSize,
+      shuffle: options.shuffle ?? false,
+      seed: reshuffle ? baseSeed + pass : baseSeed,
+      dropLast: options.dropLast ?? false,
+      normalize: options.normalize,
+      mean: options.mean,
+      std: options.std,
+      oneHot: labels === 'one-hot',
+    });
+  // Created now so that bad options throw here rather than deep inside fitDataset; pass 0 uses it.
+  let first: AsyncIterableIterator<Batch> | undefined = iterate(0);
+  let pass = 0;
+  const toElement = (batch: Batch): TfBatch<L, E> => {
+    const xs = tensor(batch.images, layoutShape(layout, batch.size, height, width), 'float32');
+    const ys =
+      labels === 'int32'
+        ? tensor(Int32Array.from(batch.labels), [batch.size], 'int32')
+        : tensor(batch.oneHot as Float32Array, [batch.size, numClasses], 'float32');
+    return { xs, ys } as unknown as TfBatch<L, E>;
+  };
+  const dataset = generator<TfBatch<L, E>>(() => {
+    const source = first ?? iterate(pass);
+    first = undefined;
+    pass++;
+    return {
+      async next() {
+        const step = await source.next();
+        return step.done
+          ? { done: true, value: undefined }
+          : { done: false, value: toElement(step.value) };
+      },
+    } as AsyncIterator<TfBatch<L, E>>;
+  });
+  (dataset as { size: number }).size = batchCount(
+    split.count,
+    options.batchSize,
+    options.dropLast ?? false,
+  );
+  return dataset;
+}

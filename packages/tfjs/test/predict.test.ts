@@ -1,0 +1,82 @@
+import { argmax, fashionMnist, isFmnistError } from '@fmnist/core';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeClasses, decodeClassNames, predictClasses, toTensors } from '../src/index.ts';
+import { raggedSplit, syntheticSplit } from './helpers.ts';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const scores = Float32Array.from({ length: 30 }, (_, i) => Math.cos(i * 1.7));
+
+describe('decodeClasses / decodeClassNames', () => {
+  it('equals core argmax for tensors and arrays', async () => {
+    const want = argmax(scores, 3, 10);
+    const t = tf.tensor2d(scores, [3, 10]);
+    expect(await decodeClasses(t)).toEqual(want);
+    expect(await decodeClasses(scores, 3, 10)).toEqual(want);
+    expect(await decodeClassNames(t, fashionMnist.classNames)).toEqual(
+      Array.from(want, (c) => fashionMnist.classNames[c]),
+    );
+    expect(await decodeClassNames(scores, fashionMnist.classNames, 3)).toHaveLength(3);
+    t.dispose();
+  });
+
+  it('rejects shapes it cannot decode', async () => {
+    const t = tf.zeros([2, 3, 4]);
+    for (const call of [
+      () => decodeClasses(t),
+      () => decodeClasses(scores),
+      () => decodeClasses(scores, 4, 10),
+    ]) {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isFmnistError(error, 'INVALID_ARGUMENT')).toBe(true);
+    }
+    t.dispose();
+  });
+});
+
+describe('predictClasses', () => {
+  it('gives the same classes from a split and from its tensor, in batches, leaking nothing', async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.flatten({ inputShape: [28, 28, 1] }),
+        tf.layers.dense({
+          units: 10,
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }),
+        }),
+      ],
+    });
+    const split = syntheticSplit(23);
+    const { xs, ys } = toTensors(split);
+    const before = tf.memory().numTensors;
+    const fromSplit = await predictClasses(model, split, { batchSize: 7 });
+    const fromTensor = await predictClasses(model, xs, { batchSize: 10 });
+    const whole = model.predict(xs) as tf.Tensor;
+    const want = argmax(await whole.data(), 23, 10);
+    whole.dispose();
+    expect(fromSplit).toEqual(want);
+    expect(fromTensor).toEqual(want);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([xs, ys]);
+    model.dispose();
+  });
+
+  it('rejects a malformed split and a bad batch size', async () => {
+    const model = { predict: (x: tf.Tensor) => x };
+    for (const call of [
+      () => predictClasses(model, raggedSplit()),
+      () => predictClasses(model, syntheticSplit(), { batchSize: 0 }),
+    ]) {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isFmnistError(error, 'INVALID_ARGUMENT')).toBe(true);
+    }
+  });
+});

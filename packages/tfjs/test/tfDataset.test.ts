@@ -1,0 +1,112 @@
+import { batches, isFmnistError } from '@fmnist/core';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { toTfDataset } from '../src/index.ts';
+import { raggedSplit, syntheticSplit } from './helpers.ts';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** One pass over a dataset, read back as labels per batch; disposes every batch. */
+async function labelsPerBatch(dataset: tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>) {
+  const out: number[][] = [];
+  await dataset.forEachAsync(({ xs, ys }) => {
+    const ids = ys.rank === 2 ? tf.argMax(ys, 1) : ys;
+    out.push(Array.from(ids.dataSync()));
+    if (ids !== ys) ids.dispose();
+    tf.dispose([xs, ys]);
+  });
+  return out;
+}
+
+const coreOrder = (count: number, batchSize: number, seed: number) =>
+  [...batches(syntheticSplit(count), { batchSize, shuffle: true, seed })].map((b) =>
+    Array.from(b.labels),
+  );
+
+describe('toTfDataset', () => {
+  it('yields core’s batches, as { xs: [b,28,28,1], ys: [b,10] } tensors', async () => {
+    const split = syntheticSplit(23);
+    const before = tf.memory().numTensors;
+    const dataset = toTfDataset(split, { batchSize: 5, shuffle: true, seed: 9 });
+    expect(dataset.size).toBe(5);
+    const iterator = await dataset.iterator();
+    const first = await iterator.next();
+    const want = batches(split, { batchSize: 5, shuffle: true, seed: 9 }).next().value!;
+    expect(first.value.xs.shape).toEqual([5, 28, 28, 1]);
+    expect(first.value.ys.shape).toEqual([5, 10]);
+    expect(await first.value.xs.data()).toEqual(want.images);
+    tf.dispose(first.value);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('reshuffles each pass with seed + pass, or repeats when asked', async () => {
+    const split = syntheticSplit(23);
+    const dataset = toTfDataset(split, { batchSize: 6, shuffle: true, seed: 4 });
+    expect(await labelsPerBatch(dataset)).toEqual(coreOrder(23, 6, 4));
+    expect(await labelsPerBatch(dataset)).toEqual(coreOrder(23, 6, 5));
+    const fixed = toTfDataset(split, {
+      batchSize: 6,
+      shuffle: true,
+      seed: 4,
+      reshuffleEachIteration: false,
+    });
+    expect(await labelsPerBatch(fixed)).toEqual(coreOrder(23, 6, 4));
+    expect(await labelsPerBatch(fixed)).toEqual(coreOrder(23, 6, 4));
+  });
+
+  it('supports int32 labels, flat layout and dropLast', async () => {
+    const dataset = toTfDataset(syntheticSplit(23), {
+      batchSize: 10,
+      dropLast: true,
+      labels: 'int32',
+      layout: 'flat',
+    });
+    expect(dataset.size).toBe(2);
+    const shapes: number[][] = [];
+    await dataset.forEachAsync(({ xs, ys }) => {
+      shapes.push([...xs.shape, ...ys.shape]);
+      expect(ys.dtype).toBe('int32');
+      tf.dispose([xs, ys]);
+    });
+    expect(shapes).toEqual([
+      [10, 784, 10],
+      [10, 784, 10],
+    ]);
+  });
+
+  it('feeds model.fitDataset without leaking tensors', async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.flatten({ inputShape: [28, 28, 1] }),
+        tf.layers.dense({ units: 10, activation: 'softmax' }),
+      ],
+    });
+    model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const dataset = () => toTfDataset(syntheticSplit(40), { batchSize: 8, shuffle: true });
+    // A first fit creates Adam's slot variables: optimizer state, not leaks.
+    await model.fitDataset(dataset(), { epochs: 1, verbose: 0 });
+    const before = tf.memory().numTensors;
+    const history = await model.fitDataset(dataset(), { epochs: 2, verbose: 0 });
+    expect(history.history.loss).toHaveLength(2);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('rejects a malformed split or bad options when called', () => {
+    for (const [split, options] of [
+      [raggedSplit(), { batchSize: 4 }],
+      [syntheticSplit(), { batchSize: 0 }],
+      [syntheticSplit(), { batchSize: 4, layout: 'hwc' }],
+    ] as const) {
+      let error: unknown;
+      try {
+        toTfDataset(split, options as never);
+      } catch (e) {
+        error = e;
+      }
+      expect(isFmnistError(error, 'INVALID_ARGUMENT')).toBe(true);
+    }
+  });
+});
