@@ -43,3 +43,43 @@ console.log(
 console.log(
   `  brain.js CPU inference (net.run per image): ${Math.round(test.count / inferSeconds)} images/s`,
 );
+
+// The same MLP shape in TensorFlow.js (wasm backend, the one the tfjs baseline uses in Node), on
+// the same samples: once with per-sample SGD like brain.js, once with tfjs's usual batches of 64.
+const tf = await import('@tensorflow/tfjs');
+await import('@tensorflow/tfjs-backend-wasm');
+await tf.setBackend('wasm');
+await tf.ready();
+const xs = tf.tensor2d(
+  data.flatMap((d) => Array.from(d.input as Float32Array)),
+  [samples, 784],
+);
+const ys = tf.oneHot(tf.tensor1d(Array.from(train.labels), 'int32'), 10);
+const brainRate = (samples * iterations) / seconds;
+for (const batchSize of [1, 64]) {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: hidden, activation: 'sigmoid', inputShape: [784] }),
+      tf.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+  // Per-sample SGD in tfjs is slow: time one pass over at most 2,000 samples for batch 1.
+  const n = batchSize === 1 ? Math.min(samples, 2000) : samples;
+  const x = xs.slice(0, n);
+  const y = ys.slice(0, n);
+  await model.fit(x.slice(0, Math.min(n, 256)), y.slice(0, Math.min(n, 256)), {
+    batchSize,
+    epochs: 1,
+    verbose: 0,
+  });
+  const t = performance.now();
+  await model.fit(x, y, { batchSize, epochs: 1, verbose: 0, shuffle: false });
+  const rate = n / ((performance.now() - t) / 1000);
+  console.log(
+    `  tfjs ${tf.version.tfjs} wasm, same MLP, batch ${String(batchSize).padEnd(2)}: ${Math.round(rate)} samples/s (${(rate / brainRate).toFixed(2)}x brain.js)`,
+  );
+  tf.dispose([x, y]);
+  model.dispose();
+}
+tf.dispose([xs, ys]);
