@@ -1,9 +1,9 @@
 import { mergeConfig } from 'vitest/config';
 import shared from '../../vitest.shared.ts';
 
-// `pnpm test`: the same suite, lighter, to keep CI time modest: 5 % of the property runs, and
+// `pnpm test:quick` (while developing): the same suite, lighter: 5 % of the property runs, and
 // fewer of the cases that start child processes (FMNIST_RELIABILITY_QUICK). The full run is
-// `pnpm test:reliability` (vitest.reliability.config.ts).
+// `pnpm test:reliability` and `pnpm test` (and so CI) (vitest.reliability.config.ts).
 export default mergeConfig(shared, {
   test: {
     include: ['test/**/*.test.ts'],
