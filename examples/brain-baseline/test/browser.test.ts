@@ -1,74 +1,34 @@
 // A short brain.js NeuralNetworkGPU training in headless Chromium: the vite-built page loads the
 // real data from a 127.0.0.1 mirror, trains on WebGL through gpu.js (SwiftShader, a software GPU,
 // in headless Chromium) and publishes the baseline result JSON, which this test reads back.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  chromiumArgs,
-  chromiumPath,
-  realDataDir,
-  startTestServer,
-  type TestRoute,
-  type TestServer,
-} from '@fmnist/test-utils';
+import { type ServedPage, servePage } from '@fmnist/test-utils';
 import { type Browser, chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageState } from '../page/main.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-};
 
-let outDir: string;
-let server: TestServer;
-let browser: Browser;
-
-/** Every file under `dir` as a route, with the MIME type module scripts need. */
-function staticRoutes(dir: string, prefix = ''): Record<string, TestRoute> {
-  const routes: Record<string, TestRoute> = {};
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    const url = `${prefix}/${entry.name}`;
-    if (entry.isDirectory()) Object.assign(routes, staticRoutes(file, url));
-    else {
-      const type = TYPES[path.extname(entry.name)] ?? 'application/octet-stream';
-      routes[url] = { kind: 'file', path: file, headers: { 'content-type': type } };
-    }
-  }
-  return routes;
-}
+let served: ServedPage<Browser>;
 
 beforeAll(async () => {
-  outDir = mkdtempSync(path.join(tmpdir(), 'brain-page-'));
-  await build({
-    configFile: path.join(root, 'vite.config.ts'),
-    build: { outDir, emptyOutDir: true },
-    logLevel: 'warn',
+  served = await servePage({
+    build,
+    chromium,
+    vite: { configFile: path.join(root, 'vite.config.ts') },
+    tmpPrefix: 'brain-page-',
+    data: { data: 'fashion-mnist' },
   });
-  const dataDir = realDataDir('fashion-mnist');
-  const data: Record<string, TestRoute> = {};
-  for (const name of readdirSync(dataDir).filter((n) => n.endsWith('.gz'))) {
-    data[name] = { kind: 'file', path: path.join(dataDir, name) };
-  }
-  server = await startTestServer(staticRoutes(outDir));
-  server.mirror('data', data);
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: [...chromiumArgs] });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
+  await served?.close();
 });
 
 async function runPage(query: Record<string, string | number>): Promise<PageState> {
+  const { server, browser } = served;
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));

@@ -1,13 +1,6 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  chromiumArgs,
-  chromiumPath,
-  realDataDir,
-  startTestServer,
-  type TestServer,
-} from '@fmnist/test-utils';
+import { type ServedPage, servePage } from '@fmnist/test-utils';
 import { type Browser, chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,61 +9,29 @@ import { BASELINE_IDS } from '../src/rows.ts';
 import { decodePngSize } from './png.ts';
 
 const exampleDir = path.resolve(import.meta.dirname, '..');
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-};
-const DATA_FILES = [
-  'train-images-idx3-ubyte.gz',
-  'train-labels-idx1-ubyte.gz',
-  't10k-images-idx3-ubyte.gz',
-  't10k-labels-idx1-ubyte.gz',
-];
 
-let outDir: string;
-let server: TestServer;
-let browser: Browser;
+let served: ServedPage<Browser>;
 
 beforeAll(async () => {
-  outDir = await mkdtemp(path.join(tmpdir(), 'fmnist-compare-page-'));
-  // The real page, bundled with the same vite config as `pnpm build:web`.
-  await build({
-    configFile: path.join(exampleDir, 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir: path.join(outDir, 'site'), emptyOutDir: true },
+  // The real page, bundled with the same vite config as `pnpm build:web`, and the official files
+  // on the page's own origin (127.0.0.1 is a secure context: crypto.subtle verifies their
+  // checksums), where the page looks by default: ./data/<dataset>/.
+  served = await servePage({
+    build,
+    chromium,
+    vite: { configFile: path.join(exampleDir, 'vite.config.ts') },
+    tmpPrefix: 'fmnist-compare-page-',
+    data: { 'data/fashion-mnist': 'fashion-mnist' },
   });
-  server = await startTestServer();
-  const site = path.join(outDir, 'site');
-  const entries = await readdir(site, { withFileTypes: true, recursive: true });
-  for (const entry of entries.filter((e) => e.isFile())) {
-    const file = path.join(entry.parentPath, entry.name);
-    server.route(path.relative(site, file).split(path.sep).join('/'), {
-      kind: 'file',
-      path: file,
-      headers: { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' },
-    });
-  }
-  // The official files on the page's own origin (127.0.0.1 is a secure context: crypto.subtle
-  // verifies their checksums), where the page looks by default: ./data/<dataset>/.
-  for (const name of DATA_FILES) {
-    server.route(`data/fashion-mnist/${name}`, {
-      kind: 'file',
-      path: path.join(realDataDir('fashion-mnist'), name),
-    });
-  }
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: [...chromiumArgs] });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (outDir) await rm(outDir, { recursive: true, force: true });
+  await served?.close();
 });
 
 describe('the comparison page in headless Chromium', () => {
   it('runs every baseline on the GPU paths and shows samples, progress, tables and charts', async () => {
+    const { server, browser, outDir } = served;
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

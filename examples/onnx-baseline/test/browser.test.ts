@@ -1,13 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, chromiumPath, realDataDir } from '@fmnist/test-utils';
+import { chromiumArgs, chromiumPath, type ServedPage, servePage } from '@fmnist/test-utils';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OnnxBaselineResult } from '../src/run.ts';
-import { serveFolders } from './staticServer.ts';
 
 const exampleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -16,35 +13,30 @@ const exampleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
  * as an asset) and run in headless Chromium against the real test split served from 127.0.0.1.
  */
 describe('browser baseline (vite build + headless Chromium)', () => {
-  let outDir: string;
-  let server: Awaited<ReturnType<typeof serveFolders>>;
-  let browser: Browser;
+  let served: ServedPage<Browser>;
 
   beforeAll(async () => {
-    outDir = await mkdtemp(path.join(tmpdir(), 'onnx-baseline-web-'));
-    await build({
-      configFile: path.join(exampleDir, 'vite.config.ts'),
-      logLevel: 'error',
-      build: { outDir, emptyOutDir: true },
+    served = await servePage({
+      build,
+      chromium,
+      vite: { configFile: path.join(exampleDir, 'vite.config.ts'), logLevel: 'error' },
+      tmpPrefix: 'onnx-baseline-web-',
+      data: { 'data/fashion-mnist': 'fashion-mnist' },
     });
-    server = await serveFolders({ '/data/fashion-mnist/': realDataDir(), '/': outDir });
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: [...chromiumArgs] });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (outDir) await rm(outDir, { recursive: true, force: true });
+    await served?.close();
   });
 
   async function runPage(
     query: string,
-    on: Browser = browser,
+    on: Browser = served.browser,
   ): Promise<{ page: Page; result: OnnxBaselineResult }> {
     const page = await on.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/index.html?${query}`);
+    await page.goto(`${served.server.url('index.html')}?${query}`);
     await page.waitForFunction(() => window.__onnxBaseline?.status !== 'running', undefined, {
       timeout: 110_000,
       polling: 250,

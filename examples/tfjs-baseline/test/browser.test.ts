@@ -1,72 +1,33 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BaselineResult } from '@fmnist/core';
-import {
-  chromiumArgs,
-  chromiumPath,
-  realDataDir,
-  startTestServer,
-  type TestServer,
-} from '@fmnist/test-utils';
+import { type ServedPage, servePage } from '@fmnist/test-utils';
 import { type Browser, chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const exampleRoot = path.resolve(import.meta.dirname, '..');
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-};
-const DATA_FILES = [
-  'train-images-idx3-ubyte.gz',
-  'train-labels-idx1-ubyte.gz',
-  't10k-images-idx3-ubyte.gz',
-  't10k-labels-idx1-ubyte.gz',
-];
 
-let outDir: string;
-let server: TestServer;
-let browser: Browser;
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
-}
+let served: ServedPage<Browser>;
 
 beforeAll(async () => {
-  outDir = await mkdtemp(path.join(tmpdir(), 'tfjs-baseline-page-'));
-  // The real page, bundled by the same vite config `vite build` uses.
-  await build({ root: exampleRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  server = await startTestServer();
-  for (const file of await listFiles(outDir)) {
-    server.route(file.split(path.sep).join('/'), {
-      kind: 'file',
-      path: path.join(outDir, file),
-      headers: { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' },
-    });
-  }
-  // The official .gz files, served as a mirror on the same origin (127.0.0.1 is a secure
-  // context, so the page's crypto.subtle checksum verification works).
-  const dataDir = realDataDir('fashion-mnist');
-  for (const name of DATA_FILES) {
-    server.route(`data/${name}`, { kind: 'file', path: path.join(dataDir, name) });
-  }
-  // playwright gives every launch a fresh temporary profile (no --user-data-dir needed).
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: [...chromiumArgs] });
+  // The real page, bundled by the same vite config `vite build` uses, with the official .gz files
+  // served as a mirror on the same origin (127.0.0.1 is a secure context, so the page's
+  // crypto.subtle checksum verification works). playwright gives every launch a fresh profile.
+  served = await servePage({
+    build,
+    chromium,
+    vite: { root: exampleRoot },
+    tmpPrefix: 'tfjs-baseline-page-',
+    data: { data: 'fashion-mnist' },
+  });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (outDir) await rm(outDir, { recursive: true, force: true });
+  await served?.close();
 });
 
 async function runPage(query: Record<string, string>) {
+  const { server, browser } = served;
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

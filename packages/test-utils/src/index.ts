@@ -31,3 +31,10 @@ export type {
   ConvertedSplit,
 } from './adapterContract.ts';
 export { contractSplit, describeAdapterContract } from './adapterContract.ts';
+
+// browserPage.ts
+export type { ServedPage, ServePageOptions } from './browserPage.ts';
+export { listFiles, PAGE_CONTENT_TYPES, servePage } from './browserPage.ts';
+
+// readmeSnippets.ts
+export { readmeSnippets, runSnippet } from './readmeSnippets.ts';
