@@ -5,7 +5,7 @@ import { type DatasetSplit, subset } from '@fmnist/core';
 import { decodeOnnxModel, exportLayersModel } from '@fmnist/onnx';
 import type { BrainModule } from '@fmnist-examples/brain-baseline/src/train.ts';
 import { runBrainBaseline } from '@fmnist-examples/brain-baseline/src/train.ts';
-import type { ModelMetadata } from '@fmnist-examples/onnx-baseline/src/metadata.ts';
+import { type ModelMetadata, trainingRecord } from '@fmnist-examples/onnx-baseline/src/metadata.ts';
 import { runOnnxBaseline } from '@fmnist-examples/onnx-baseline/src/run.ts';
 import { selectBrowserBackend } from '@fmnist-examples/tfjs-baseline/src/browserBackend.ts';
 import { runTfjsBaseline } from '@fmnist-examples/tfjs-baseline/src/train.ts';
@@ -125,23 +125,7 @@ async function tfjsJob(
         dataset: job.dataset,
         normalize: 'scale',
         input: { name: input.name, dims: input.dims as (number | string)[], layout: 'nchw' },
-        training: {
-          framework: result.framework,
-          frameworkVersion: result.frameworkVersion,
-          backend: result.backend,
-          device: result.device,
-          runtime: result.runtime,
-          seed: result.seed,
-          trainSamples: result.trainSamples,
-          epochs: result.epochs,
-          batchSize: Number(result.batchSize),
-          optimizer: String(result.optimizer),
-          learningRate: Number(result.learningRate),
-          trainSeconds: result.trainSeconds,
-          trainSamplesPerSecond: result.trainSamplesPerSecond,
-          testAccuracy: result.testAccuracy,
-          parameters: Number(result.parameters),
-        },
+        training: trainingRecord(result),
         parity: null,
         generatedBy: 'examples/compare/src/browserJobs.ts',
       },

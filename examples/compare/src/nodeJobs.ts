@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DatasetSplit, loadDataset, subset } from '@fmnist/core/node';
-import type { ModelMetadata } from '@fmnist-examples/onnx-baseline/src/metadata.ts';
+import { type ModelMetadata, trainingRecord } from '@fmnist-examples/onnx-baseline/src/metadata.ts';
 import type { DatasetId, JobSpec } from './plan.ts';
 import {
   fromBrainProgress,
@@ -163,23 +163,7 @@ async function runTfjsJob(
       classNames: [...test.classNames],
       normalize: 'scale',
       input: { name: input.name, dims: input.dims as (number | string)[], layout: 'nchw' },
-      training: {
-        framework: result.framework,
-        frameworkVersion: result.frameworkVersion,
-        backend: result.backend,
-        device: result.device,
-        runtime: result.runtime,
-        seed: result.seed,
-        trainSamples: result.trainSamples,
-        epochs: result.epochs,
-        batchSize: Number(result.batchSize),
-        optimizer: String(result.optimizer),
-        learningRate: Number(result.learningRate),
-        trainSeconds: result.trainSeconds,
-        trainSamplesPerSecond: result.trainSamplesPerSecond,
-        testAccuracy: result.testAccuracy,
-        parameters: Number(result.parameters),
-      },
+      training: trainingRecord(result),
       parity: null,
       onnxSha256: createHash('sha256').update(bytes).digest('hex'),
       generatedBy: 'examples/compare/src/nodeJobs.ts',

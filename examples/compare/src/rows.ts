@@ -1,4 +1,4 @@
-import type { BaselineResult } from '@fmnist/core';
+import { BASELINE_RESULT_FIELDS, type BaselineResult } from '@fmnist/core';
 
 /** The baselines a comparison can run, in the order they run and appear. */
 export const BASELINE_IDS = ['tfjs-mlp', 'onnx-mlp', 'tfjs-cnn', 'onnx-cnn', 'brain-mlp'] as const;
@@ -7,26 +7,7 @@ export const BASELINE_IDS = ['tfjs-mlp', 'onnx-mlp', 'tfjs-cnn', 'onnx-cnn', 'br
 export type BaselineId = (typeof BASELINE_IDS)[number];
 
 /** The fields every baseline result JSON carries (the shared shape of all baselines). */
-export const RESULT_FIELDS = [
-  'framework',
-  'frameworkVersion',
-  'runtime',
-  'backend',
-  'device',
-  'dataset',
-  'model',
-  'seed',
-  'trainSamples',
-  'testSamples',
-  'epochs',
-  'testAccuracy',
-  'perClassAccuracy',
-  'confusionMatrix',
-  'trainSeconds',
-  'trainSamplesPerSecond',
-  'inferenceImagesPerSecond',
-  'peakRssMB',
-] as const satisfies readonly (keyof BaselineResult)[];
+export const RESULT_FIELDS = BASELINE_RESULT_FIELDS;
 
 /**
  * A row of the comparison: a baseline result JSON as the baseline returned it, plus how this

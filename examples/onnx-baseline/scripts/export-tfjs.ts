@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Normalize } from '@fmnist/core';
+import type { BaselineResult, Normalize } from '@fmnist/core';
 import {
   decodeOnnxModel,
   exportTfjsToOnnx,
@@ -18,7 +18,12 @@ import {
   tfjsArtifactsFromFiles,
 } from '@fmnist/onnx';
 import { Command, Option } from 'commander';
-import { formatJson, type ModelMetadata, type TrainingRecord } from '../src/metadata.ts';
+import {
+  formatJson,
+  type ModelMetadata,
+  type TrainingRecord,
+  trainingRecord,
+} from '../src/metadata.ts';
 
 const program = new Command()
   .name('export-tfjs')
@@ -52,8 +57,7 @@ const folder = path.dirname(modelJsonPath);
 const modelJson = JSON.parse(await readFile(modelJsonPath, 'utf8')) as TfjsModelJson;
 const artifacts = await tfjsArtifactsFromFiles(modelJson, (p) => readFile(path.join(folder, p)));
 
-// biome-ignore lint/suspicious/noExplicitAny: the tfjs baseline's result JSON, read loosely.
-const result: Record<string, any> | null = opts.result
+const result: BaselineResult | null = opts.result
   ? JSON.parse(await readFile(opts.result, 'utf8'))
   : null;
 const name = opts.name ?? result?.model ?? path.basename(folder);
@@ -64,25 +68,7 @@ const onnx = exportTfjsToOnnx(artifacts, {
   metadata: { model: name, dataset, normalize: opts.normalize },
 });
 const decoded = decodeOnnxModel(onnx);
-const training: TrainingRecord | null = result
-  ? {
-      framework: result.framework,
-      frameworkVersion: result.frameworkVersion,
-      backend: result.backend,
-      device: result.device,
-      runtime: result.runtime,
-      seed: result.seed,
-      trainSamples: result.trainSamples,
-      epochs: result.epochs,
-      batchSize: result.batchSize,
-      optimizer: result.optimizer,
-      learningRate: result.learningRate,
-      trainSeconds: result.trainSeconds,
-      trainSamplesPerSecond: result.trainSamplesPerSecond,
-      testAccuracy: result.testAccuracy,
-      parameters: result.parameters,
-    }
-  : null;
+const training: TrainingRecord | null = result ? trainingRecord(result) : null;
 const metadata: ModelMetadata = {
   model: name,
   dataset,

@@ -1,4 +1,4 @@
-import type { Layout, Normalize } from '@fmnist/core';
+import type { BaselineResult, Layout, Normalize } from '@fmnist/core';
 
 /** How a committed model was trained (the tfjs run that produced its weights). */
 export interface TrainingRecord {
@@ -21,6 +21,30 @@ export interface TrainingRecord {
   testAccuracy: number;
   /** Number of trainable weights. */
   parameters: number;
+}
+
+/**
+ * The training record of a model, taken from the result JSON of the tfjs run that trained it.
+ * One place for this mapping: the export script and the comparison (Node and browser) use it.
+ */
+export function trainingRecord(result: BaselineResult): TrainingRecord {
+  return {
+    framework: result.framework,
+    frameworkVersion: result.frameworkVersion,
+    backend: result.backend,
+    device: result.device,
+    runtime: result.runtime,
+    seed: result.seed,
+    trainSamples: result.trainSamples,
+    epochs: result.epochs,
+    batchSize: Number(result.batchSize),
+    optimizer: String(result.optimizer),
+    learningRate: Number(result.learningRate),
+    trainSeconds: result.trainSeconds,
+    trainSamplesPerSecond: result.trainSamplesPerSecond,
+    testAccuracy: result.testAccuracy,
+    parameters: Number(result.parameters),
+  };
 }
 
 /** How the exported ONNX model compares with the tfjs model it came from. */

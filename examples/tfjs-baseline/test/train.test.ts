@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { type DatasetSplit, loadDataset, subset } from '@fmnist/core/node';
+import { BASELINE_RESULT_FIELDS, type DatasetSplit, loadDataset, subset } from '@fmnist/core/node';
 import { realDataDir } from '@fmnist/test-utils';
 import { predictClasses } from '@fmnist/tfjs';
 import * as tf from '@tensorflow/tfjs';
@@ -12,27 +12,6 @@ import { chooseBackend } from '../src/backendChoice.ts';
 import { deserializeModel, serializeModel } from '../src/modelArtifacts.ts';
 import { selectNodeBackend } from '../src/nodeBackend.ts';
 import { runTfjsBaseline } from '../src/train.ts';
-
-const RESULT_FIELDS = [
-  'framework',
-  'frameworkVersion',
-  'runtime',
-  'backend',
-  'device',
-  'dataset',
-  'model',
-  'seed',
-  'trainSamples',
-  'testSamples',
-  'epochs',
-  'testAccuracy',
-  'perClassAccuracy',
-  'confusionMatrix',
-  'trainSeconds',
-  'trainSamplesPerSecond',
-  'inferenceImagesPerSecond',
-  'peakRssMB',
-];
 
 let train: DatasetSplit;
 let test: DatasetSplit;
@@ -69,7 +48,7 @@ describe('runTfjsBaseline (Node, wasm)', () => {
     });
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    for (const field of RESULT_FIELDS) expect(result).toHaveProperty(field);
+    for (const field of BASELINE_RESULT_FIELDS) expect(result).toHaveProperty(field);
     expect(result).toMatchObject({
       framework: 'tfjs',
       runtime: 'node',

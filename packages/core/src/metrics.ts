@@ -160,3 +160,28 @@ export interface BaselineResult {
   /** Anything else a baseline wants to record. */
   [key: string]: unknown;
 }
+
+/**
+ * The fields every baseline result JSON carries, in the order the shared shape lists them: what a
+ * test or a report checks to know that a result is complete.
+ */
+export const BASELINE_RESULT_FIELDS = [
+  'framework',
+  'frameworkVersion',
+  'runtime',
+  'backend',
+  'device',
+  'dataset',
+  'model',
+  'seed',
+  'trainSamples',
+  'testSamples',
+  'epochs',
+  'testAccuracy',
+  'perClassAccuracy',
+  'confusionMatrix',
+  'trainSeconds',
+  'trainSamplesPerSecond',
+  'inferenceImagesPerSecond',
+  'peakRssMB',
+] as const satisfies readonly (keyof BaselineResult)[];

@@ -48,7 +48,7 @@ export {
 export type { LoadOptions } from './load.ts';
 export { DATA_DIR_ENV, datasetDirEnv } from './load.ts';
 export type { BaselineResult, Evaluation } from './metrics.ts';
-export { argmax, evaluate } from './metrics.ts';
+export { argmax, BASELINE_RESULT_FIELDS, evaluate } from './metrics.ts';
 export type { NodePlatformOptions } from './nodePlatform.ts';
 export { defaultCacheDir, nodeGunzip, nodePlatform, nodeSha256 } from './nodePlatform.ts';
 export type { BrowserPlatformOptions, ByteCache, Platform } from './platform.ts';
