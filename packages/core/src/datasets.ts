@@ -1,4 +1,17 @@
+// Dataset descriptors: the built-in Fashion-MNIST and MNIST, the registry of user datasets, and the checks that make a descriptor safe to turn into paths and URLs.
 import { FmnistError } from './errors.ts';
+
+/**
+ * The one rule for names that become path segments and URL parts (dataset ids, file names,
+ * cache key parts): letters, digits, `.`, `_` and `-`, not starting with `.`, `_` or `-`, so no
+ * separator, no `..` and no hidden file.
+ */
+export const SAFE_NAME: RegExp = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** True when `name` is a string that follows {@link SAFE_NAME}. */
+export function isSafeName(name: unknown): name is string {
+  return typeof name === 'string' && SAFE_NAME.test(name);
+}
 
 /** One file of a dataset, as published by its authors. */
 export interface DatasetFile {
@@ -201,14 +214,14 @@ export function registerDataset(descriptor: DatasetDescriptor): DatasetDescripto
   }
   for (const file of Object.values(descriptor.files) as DatasetFile[]) {
     // File names become cache paths: a name with a separator could escape the cache directory.
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(file.name)) {
+    if (!isSafeName(file.name)) {
       throw new FmnistError(
         'INVALID_ARGUMENT',
         `Dataset "${descriptor.id}" has an unsafe file name "${file.name}": use letters, digits, '.', '_' and '-' only.`,
       );
     }
   }
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(descriptor.id)) {
+  if (!isSafeName(descriptor.id)) {
     throw new FmnistError(
       'INVALID_ARGUMENT',
       `The dataset id "${descriptor.id}" is unsafe as a cache folder name: use letters, digits, '.', '_' and '-' only.`,
@@ -237,4 +250,40 @@ export function getDataset(
 /** Ids of every registered dataset, built-in ones first. */
 export function listDatasets(): string[] {
   return [...registry.keys()];
+}
+
+/**
+ * Checks what loading relies on in a descriptor, which may be an object that never went through
+ * {@link registerDataset}: a safe id and file names (they become cache paths and URLs), an
+ * `imageShape` of two positive integers and at least one class name.
+ *
+ * @throws FmnistError INVALID_ARGUMENT naming the dataset and the problem.
+ */
+export function checkDescriptor(descriptor: DatasetDescriptor): void {
+  const bad = (what: string) =>
+    new FmnistError('INVALID_ARGUMENT', `Dataset "${descriptor.id}": ${what}.`, {
+      details: { dataset: descriptor.id },
+    });
+  if (!isSafeName(descriptor.id)) {
+    throw new FmnistError(
+      'INVALID_ARGUMENT',
+      `The dataset id ${JSON.stringify(descriptor.id)} is unsafe as a cache folder name: use letters, digits, '.', '_' and '-' only.`,
+    );
+  }
+  for (const file of Object.values(descriptor.files ?? {}) as DatasetFile[]) {
+    if (!isSafeName(file?.name)) {
+      throw bad(
+        `unsafe file name ${JSON.stringify(file?.name)}: use letters, digits, '.', '_' and '-' only`,
+      );
+    }
+  }
+  const [h, w] = descriptor.imageShape ?? [];
+  if (!Number.isSafeInteger(h) || !Number.isSafeInteger(w) || h < 1 || w < 1) {
+    throw bad(
+      `imageShape must be two positive integers, got ${JSON.stringify(descriptor.imageShape)}`,
+    );
+  }
+  if (!Array.isArray(descriptor.classNames) || descriptor.classNames.length < 1) {
+    throw bad('classNames must list at least one class');
+  }
 }

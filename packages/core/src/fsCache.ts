@@ -5,10 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { isSafeName } from './datasets.ts';
 import { FmnistError } from './errors.ts';
 import type { ByteCache } from './platform.ts';
 
-const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const TMP_SUFFIX = '.tmp';
 // A temporary file older than this belongs to a writer that died (writes take seconds).
 const STALE_TMP_MS = 60 * 60 * 1000;
@@ -71,6 +71,31 @@ async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * The file that holds `key` in an {@link fsCache} rooted at `dir`: `dir/<dataset>/<file>`.
+ * Throws INVALID_ARGUMENT for a key that is not `dataset/file` with safe names, or that would
+ * leave `dir`.
+ */
+export function fsCachePath(dir: string, key: string): string {
+  const root = path.resolve(dir);
+  const parts = typeof key === 'string' ? key.split('/') : [];
+  if (parts.length !== 2 || !parts.every((p) => isSafeName(p) && p !== '..')) {
+    throw new FmnistError(
+      'INVALID_ARGUMENT',
+      `Invalid cache key ${JSON.stringify(key)}: expected "dataset/file" with letters, digits, '.', '_' and '-' only.`,
+      { details: { key } },
+    );
+  }
+  const file = path.resolve(root, parts[0], parts[1]);
+  // Belt and braces: whatever the key, the path must stay inside the cache directory.
+  if (!file.startsWith(root + path.sep) || file.endsWith(TMP_SUFFIX)) {
+    throw new FmnistError('INVALID_ARGUMENT', `Cache key ${JSON.stringify(key)} leaves ${root}.`, {
+      details: { key, dir: root },
+    });
+  }
+  return file;
+}
+
+/**
  * A {@link ByteCache} in `dir`: key `fashion-mnist/train-images-idx3-ubyte.gz` is the file
  * `dir/fashion-mnist/train-images-idx3-ubyte.gz`. Keys must be `dataset/file` with letters,
  * digits, `.`, `_` and `-` only, and must resolve inside `dir` (INVALID_ARGUMENT otherwise).
@@ -81,28 +106,7 @@ async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
 export function fsCache(dir: string): ByteCache {
   const root = path.resolve(dir);
 
-  const fileFor = (key: string): string => {
-    const parts = typeof key === 'string' ? key.split('/') : [];
-    if (parts.length !== 2 || !parts.every((p) => SEGMENT.test(p) && p !== '..')) {
-      throw new FmnistError(
-        'INVALID_ARGUMENT',
-        `Invalid cache key ${JSON.stringify(key)}: expected "dataset/file" with letters, digits, '.', '_' and '-' only.`,
-        { details: { key } },
-      );
-    }
-    const file = path.resolve(root, parts[0], parts[1]);
-    // Belt and braces: whatever the key, the path must stay inside the cache directory.
-    if (!file.startsWith(root + path.sep) || file.endsWith(TMP_SUFFIX)) {
-      throw new FmnistError(
-        'INVALID_ARGUMENT',
-        `Cache key ${JSON.stringify(key)} leaves ${root}.`,
-        {
-          details: { key, dir: root },
-        },
-      );
-    }
-    return file;
-  };
+  const fileFor = (key: string): string => fsCachePath(root, key);
 
   const sweep = async (folder: string, base: string): Promise<void> => {
     try {

@@ -1,5 +1,5 @@
+// gzip: detecting it and inflating it with DecompressionStream, chunk by chunk under an output limit.
 import { FmnistError } from './errors.ts';
-import { DEFAULT_MAX_RANK, type IdxArray, parseIdx } from './idx.ts';
 
 /** Limits for a {@link Gunzip} call. */
 export interface GunzipOptions {
@@ -22,15 +22,7 @@ export interface GunzipOptions {
  */
 export type Gunzip = (bytes: Uint8Array, options?: GunzipOptions) => Promise<Uint8Array>;
 
-/** Options for {@link decodeIdx}. */
-export interface DecodeIdxOptions extends GunzipOptions {
-  /** Inflater used for gzip input; default {@link gunzip} (the platform's DecompressionStream). */
-  gunzip?: Gunzip;
-  /** Largest rank accepted by {@link parseIdx}. Default 16. */
-  maxRank?: number;
-}
-
-/** Default output cap for {@link gunzip} and {@link decodeIdx}: 1 GiB, well above Fashion-MNIST's 47 MB. */
+/** Default output cap for {@link gunzip} and `decodeIdx`: 1 GiB, well above Fashion-MNIST's 47 MB. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 2 ** 30;
 
 // Deflate cannot expand data by more than about 1032:1, so a size hint above that is a lie.
@@ -43,9 +35,11 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 3 && bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 0x08;
 }
 
-// Looser than isGzip on purpose: 1f 8b with another method byte is still gzip, just unsupported,
-// and should get a gzip error rather than a confusing IDX one.
-function hasGzipMagic(bytes: Uint8Array): boolean {
+/**
+ * True when `bytes` starts with `1f 8b`. Looser than {@link isGzip} on purpose: 1f 8b with another
+ * method byte is still gzip, just unsupported, and should get a gzip error rather than an IDX one.
+ */
+export function hasGzipMagic(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
@@ -63,7 +57,8 @@ function sizeHint(bytes: Uint8Array, maxOutputBytes: number): number | undefined
   return isize;
 }
 
-function checkSize(name: string, value: unknown): number | undefined {
+/** `value` when it is undefined or a non-negative safe integer; INVALID_ARGUMENT otherwise. */
+export function checkSize(name: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw new FmnistError(
@@ -75,7 +70,8 @@ function checkSize(name: string, value: unknown): number | undefined {
   return value;
 }
 
-function gzipError(
+/** An INVALID_GZIP error with `details.reason` saying which check failed. */
+export function gzipError(
   message: string,
   details: Record<string, unknown>,
   cause?: unknown,
@@ -208,42 +204,4 @@ export async function gunzip(bytes: Uint8Array, options: GunzipOptions = {}): Pr
     offset += chunk.length;
   }
   return result;
-}
-
-/**
- * Decodes an IDX file that may or may not be gzipped: input starting with the gzip magic is
- * inflated (with `options.gunzip`, default {@link gunzip}) and then parsed with
- * {@link parseIdx}; anything else is parsed as raw IDX directly. The usual entry point for the
- * `.gz` files that Fashion-MNIST and MNIST ship as.
- *
- * @throws FmnistError `INVALID_GZIP` when inflating fails or passes `maxOutputBytes` (default
- *   1 GiB), `INVALID_IDX` when the (inflated) bytes are not a valid IDX file.
- */
-export async function decodeIdx(
-  bytes: Uint8Array,
-  options: DecodeIdxOptions = {},
-): Promise<IdxArray> {
-  const maxRank = options.maxRank ?? DEFAULT_MAX_RANK;
-  if (!(bytes instanceof Uint8Array) || !hasGzipMagic(bytes)) return parseIdx(bytes, { maxRank });
-  const maxOutputBytes =
-    checkSize('maxOutputBytes', options.maxOutputBytes) ?? DEFAULT_MAX_OUTPUT_BYTES;
-  const expectedBytes = checkSize('expectedBytes', options.expectedBytes);
-  let inflated: Uint8Array;
-  try {
-    inflated = await (options.gunzip ?? gunzip)(bytes, { maxOutputBytes, expectedBytes });
-  } catch (error) {
-    if (error instanceof FmnistError) throw error;
-    // An injected inflater (e.g. node:zlib) throws its own errors; give callers one code to catch.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw gzipError(`Could not inflate gzip data: ${reason}.`, { reason: 'corrupt' }, error);
-  }
-  // Injected inflaters are trusted to stream within the limit, but not to get it right.
-  if (inflated instanceof Uint8Array && inflated.length > maxOutputBytes) {
-    throw gzipError(`gzip data inflated past ${maxOutputBytes} bytes (maxOutputBytes).`, {
-      reason: 'max-output',
-      maxOutputBytes,
-      actualBytes: inflated.length,
-    });
-  }
-  return parseIdx(inflated, { maxRank });
 }

@@ -1,70 +1,22 @@
+// The IDX codec: parsing and serializing IDX files, and decoding files that may be gzipped (decodeIdx).
 import { FmnistError } from './errors.ts';
-
-/**
- * The element types an IDX file can hold, named after the typed array they decode to.
- * Codes: uint8 0x08, int8 0x09, int16 0x0B, int32 0x0C, float32 0x0D, float64 0x0E.
- */
-export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
-
-/** The typed arrays that hold IDX elements, one per {@link IdxType}. */
-export type IdxData =
-  | Uint8Array
-  | Int8Array
-  | Int16Array
-  | Int32Array
-  | Float32Array
-  | Float64Array;
-
-/**
- * A decoded IDX tensor: `data` holds the elements in row-major order, `shape` the dimensions
- * (e.g. `[60000, 28, 28]` for an image file, `[60000]` for a label file).
- */
-export interface IdxArray<T extends IdxData = IdxData> {
-  /** Element type, which also says which typed array `data` is. */
-  type: IdxType;
-  /** Dimensions, outermost first; their product equals `data.length`. */
-  shape: number[];
-  /** Elements in row-major order, in host byte order. */
-  data: T;
-}
-
-/** What the codec needs to know about one element type. */
-export interface IdxTypeInfo {
-  /** The type byte in the IDX header. */
-  readonly code: number;
-  /** Bytes per element. */
-  readonly bytesPerElement: number;
-}
-
-/** Type byte and element size of every IDX element type. */
-export const IDX_TYPES: Readonly<Record<IdxType, IdxTypeInfo>> = Object.freeze({
-  uint8: Object.freeze({ code: 0x08, bytesPerElement: 1 }),
-  int8: Object.freeze({ code: 0x09, bytesPerElement: 1 }),
-  int16: Object.freeze({ code: 0x0b, bytesPerElement: 2 }),
-  int32: Object.freeze({ code: 0x0c, bytesPerElement: 4 }),
-  float32: Object.freeze({ code: 0x0d, bytesPerElement: 4 }),
-  float64: Object.freeze({ code: 0x0e, bytesPerElement: 8 }),
-});
-
-const TYPE_BY_CODE: ReadonlyMap<number, IdxType> = new Map(
-  (Object.keys(IDX_TYPES) as IdxType[]).map((type) => [IDX_TYPES[type].code, type]),
-);
-
-/** The header type byte of `type` (e.g. `0x08` for `'uint8'`). Throws INVALID_ARGUMENT for an unknown type. */
-export function idxTypeCode(type: IdxType): number {
-  const info = Object.hasOwn(IDX_TYPES, type) ? IDX_TYPES[type] : undefined;
-  if (info === undefined) {
-    throw new FmnistError('INVALID_ARGUMENT', `Unknown IDX element type ${JSON.stringify(type)}.`, {
-      details: { type },
-    });
-  }
-  return info.code;
-}
-
-/** The element type for a header type byte, or `undefined` when the byte is not a known code. */
-export function idxTypeFromCode(code: number): IdxType | undefined {
-  return TYPE_BY_CODE.get(code);
-}
+import {
+  checkSize,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  type Gunzip,
+  type GunzipOptions,
+  gunzip,
+  gzipError,
+  hasGzipMagic,
+} from './gzip.ts';
+import {
+  IDX_TYPES,
+  type IdxArray,
+  type IdxData,
+  type IdxType,
+  idxTypeCode,
+  idxTypeFromCode,
+} from './idxTypes.ts';
 
 /** Options for {@link parseIdx}. */
 export interface ParseIdxOptions {
@@ -145,7 +97,7 @@ export function parseIdx(bytes: Uint8Array, options: ParseIdxOptions = {}): IdxA
     );
   }
   const code = bytes[2];
-  const type = TYPE_BY_CODE.get(code);
+  const type = idxTypeFromCode(code);
   if (type === undefined) {
     throw invalid(
       `Unknown IDX type code ${hex(code)}; expected one of 0x08 uint8, 0x09 int8, 0x0b int16, 0x0c int32, 0x0d float32, 0x0e float64.`,
@@ -390,4 +342,50 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value !== 'object') return typeof value;
   return (value as object).constructor?.name ?? 'object';
+}
+
+/** Options for {@link decodeIdx}. */
+export interface DecodeIdxOptions extends GunzipOptions {
+  /** Inflater used for gzip input; default {@link gunzip} (the platform's DecompressionStream). */
+  gunzip?: Gunzip;
+  /** Largest rank accepted by {@link parseIdx}. Default 16. */
+  maxRank?: number;
+}
+
+/**
+ * Decodes an IDX file that may or may not be gzipped: input starting with the gzip magic is
+ * inflated (with `options.gunzip`, default {@link gunzip}) and then parsed with
+ * {@link parseIdx}; anything else is parsed as raw IDX directly. The usual entry point for the
+ * `.gz` files that Fashion-MNIST and MNIST ship as.
+ *
+ * @throws FmnistError `INVALID_GZIP` when inflating fails or passes `maxOutputBytes` (default
+ *   1 GiB), `INVALID_IDX` when the (inflated) bytes are not a valid IDX file.
+ */
+export async function decodeIdx(
+  bytes: Uint8Array,
+  options: DecodeIdxOptions = {},
+): Promise<IdxArray> {
+  const maxRank = options.maxRank ?? DEFAULT_MAX_RANK;
+  if (!(bytes instanceof Uint8Array) || !hasGzipMagic(bytes)) return parseIdx(bytes, { maxRank });
+  const maxOutputBytes =
+    checkSize('maxOutputBytes', options.maxOutputBytes) ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const expectedBytes = checkSize('expectedBytes', options.expectedBytes);
+  let inflated: Uint8Array;
+  try {
+    inflated = await (options.gunzip ?? gunzip)(bytes, { maxOutputBytes, expectedBytes });
+  } catch (error) {
+    if (error instanceof FmnistError) throw error;
+    // An injected inflater (e.g. node:zlib) throws its own errors; give callers one code to catch.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw gzipError(`Could not inflate gzip data: ${reason}.`, { reason: 'corrupt' }, error);
+  }
+  // Injected inflaters are trusted to stream within the limit, but not to get it right.
+  if (inflated instanceof Uint8Array && inflated.length > maxOutputBytes) {
+    throw gzipError(`gzip data inflated past ${maxOutputBytes} bytes (maxOutputBytes).`, {
+      reason: 'max-output',
+      maxOutputBytes,
+      actualBytes: inflated.length,
+    });
+  }
+  return parseIdx(inflated, { maxRank });
 }

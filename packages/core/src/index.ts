@@ -16,32 +16,41 @@ export {
   splitFiles,
 } from './datasets.ts';
 
-// idx.ts + gzip.ts (codec)
-export type { IdxArray, IdxData, IdxType, IdxTypeInfo, ParseIdxOptions } from './idx.ts';
-export {
-  DEFAULT_MAX_RANK,
-  IDX_TYPES,
-  idxTypeCode,
-  idxTypeFromCode,
-  parseIdx,
-  serializeIdx,
-} from './idx.ts';
-export type { DecodeIdxOptions, Gunzip, GunzipOptions } from './gzip.ts';
-export { DEFAULT_MAX_OUTPUT_BYTES, decodeIdx, gunzip, isGzip } from './gzip.ts';
+// idxTypes.ts + idx.ts + gzip.ts (codec)
+export type { IdxArray, IdxData, IdxType, IdxTypeInfo } from './idxTypes.ts';
+export { IDX_TYPES, idxTypeCode, idxTypeFromCode } from './idxTypes.ts';
+export type { DecodeIdxOptions, ParseIdxOptions } from './idx.ts';
+export { DEFAULT_MAX_RANK, decodeIdx, parseIdx, serializeIdx } from './idx.ts';
+export type { Gunzip, GunzipOptions } from './gzip.ts';
+export { DEFAULT_MAX_OUTPUT_BYTES, gunzip, isGzip } from './gzip.ts';
 
-// platform.ts + download.ts + load.ts (loading)
+// platform.ts (host services, memory cache)
 export type { BrowserPlatformOptions, ByteCache, Platform } from './platform.ts';
-export { browserPlatform, memoryCache, webSha256 } from './platform.ts';
+export { browserPlatform, cacheKey, memoryCache, webSha256 } from './platform.ts';
+
+// progress.ts
 export type {
-  DownloadAttempt,
-  DownloadFileOptions,
-  DownloadOptions,
   DownloadProgress,
   LoadPhase,
-} from './download.ts';
-export { downloadFile, verifyFile } from './download.ts';
+  LoadProgress,
+  ProgressListener,
+} from './progress.ts';
+
+// dataDir.ts (which local directory applies)
+export type { DataDirChoice, EnvSource, ResolveDataDirOptions } from './dataDir.ts';
+export { DATA_DIR_ENV, datasetDirEnv, localFileNames, resolveDataDir } from './dataDir.ts';
+
+// verify.ts
+export type { ExpectedChecksum } from './verify.ts';
+export { expectedChecksum, verifyFile } from './verify.ts';
+
+// download.ts (mirrors; one attempt in fetchAttempt.ts, retries in retryer.ts)
+export type { DownloadAttempt, DownloadFileOptions, DownloadOptions } from './download.ts';
+export { downloadFile } from './download.ts';
+
+// load.ts (orders the sources: localSource.ts, cacheSource.ts, mirrorSource.ts)
 export type { LoadOptions } from './load.ts';
-export { DATA_DIR_ENV, datasetDirEnv, loadDataset, loadFashionMnist } from './load.ts';
+export { loadDataset, loadFashionMnist } from './load.ts';
 
 // transforms.ts + random.ts + splits.ts + batches.ts + metrics.ts (transforms)
 export type { Float32Options, Layout, Normalize } from './transforms.ts';

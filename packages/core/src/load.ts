@@ -1,22 +1,25 @@
-// Loading one split: find each file (local directory, then cache, then mirrors), verify it,
-// decode it, and hand out zero-copy views of the decoded IDX bodies.
+// Loading one split: each file from the first source that has it (local directory, then cache,
+// then mirrors), then decoded; both files at once, and the first failure stops the other.
+import { fromCache } from './cacheSource.ts';
+import { resolveDataDir } from './dataDir.ts';
 import {
+  checkDescriptor,
   type DatasetDescriptor,
   type DatasetFile,
   getDataset,
   type Split,
   splitFiles,
 } from './datasets.ts';
-import {
-  type DownloadOptions,
-  type DownloadProgress,
-  downloadFile,
-  verifyFile,
-} from './download.ts';
+import { decodeFound, inflateLimit } from './decodeFile.ts';
+import type { DownloadOptions } from './download.ts';
 import { FmnistError, isFmnistError } from './errors.ts';
-import { DEFAULT_MAX_OUTPUT_BYTES, decodeIdx, isGzip } from './gzip.ts';
-import type { IdxArray } from './idx.ts';
+import type { IdxArray } from './idxTypes.ts';
+import { fromLocal } from './localSource.ts';
+import { fromMirrors } from './mirrorSource.ts';
 import { type ByteCache, browserPlatform, type Platform } from './platform.ts';
+import { safeListener } from './progress.ts';
+import type { FoundFile, SourceContext } from './source.ts';
+import { toDatasetSplit } from './splitCheck.ts';
 import type { DatasetSplit } from './splits.ts';
 
 /** Options for {@link loadDataset}; the download options apply when a file has to be fetched. */
@@ -41,248 +44,18 @@ export interface LoadOptions extends DownloadOptions {
   platform?: Platform;
 }
 
-/** Environment variable naming the local directory of a dataset other than Fashion-MNIST. */
-export function datasetDirEnv(datasetId: string): string {
-  return `FMNIST_${datasetId.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_DIR`;
-}
-
-/** The environment variable for Fashion-MNIST's local directory (and the fallback for others). */
-export const DATA_DIR_ENV = 'FMNIST_DATA_DIR';
-
-const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-function checkDescriptor(descriptor: DatasetDescriptor): void {
-  const bad = (what: string) =>
-    new FmnistError('INVALID_ARGUMENT', `Dataset "${descriptor.id}": ${what}.`, {
-      details: { dataset: descriptor.id },
-    });
-  if (typeof descriptor.id !== 'string' || !SAFE_NAME.test(descriptor.id)) {
-    throw new FmnistError(
-      'INVALID_ARGUMENT',
-      `The dataset id ${JSON.stringify(descriptor.id)} is unsafe as a cache folder name: use letters, digits, '.', '_' and '-' only.`,
-    );
-  }
-  // Descriptors passed as objects skip registerDataset, so the names that become paths and URLs
-  // are checked here too.
-  for (const file of Object.values(descriptor.files ?? {}) as DatasetFile[]) {
-    if (typeof file?.name !== 'string' || !SAFE_NAME.test(file.name)) {
-      throw bad(
-        `unsafe file name ${JSON.stringify(file?.name)}: use letters, digits, '.', '_' and '-' only`,
-      );
-    }
-  }
-  const [h, w] = descriptor.imageShape ?? [];
-  if (!Number.isSafeInteger(h) || !Number.isSafeInteger(w) || h < 1 || w < 1) {
-    throw bad(
-      `imageShape must be two positive integers, got ${JSON.stringify(descriptor.imageShape)}`,
-    );
-  }
-  if (!Array.isArray(descriptor.classNames) || descriptor.classNames.length < 1) {
-    throw bad('classNames must list at least one class');
-  }
-}
-
-interface LocalDir {
-  dir: string;
-  /** Strict: a missing or mismatching file is an error rather than a reason to download. */
-  strict: boolean;
-  /** Where the directory came from, for messages. */
-  origin: string;
-}
-
-function localDir(
-  descriptor: DatasetDescriptor,
-  options: LoadOptions,
-  platform: Platform,
-): LocalDir | undefined {
-  if (options.dataDir !== undefined) {
-    return { dir: options.dataDir, strict: true, origin: 'the dataDir option' };
-  }
-  const env = platform.env;
-  if (!env) return undefined;
-  const own = descriptor.id === 'fashion-mnist' ? DATA_DIR_ENV : datasetDirEnv(descriptor.id);
-  const ownDir = env(own);
-  if (ownDir) return { dir: ownDir, strict: true, origin: own };
-  // FMNIST_DATA_DIR usually holds Fashion-MNIST: another dataset uses it only for files that
-  // match its own checksums, and downloads the rest.
-  const shared = own === DATA_DIR_ENV ? undefined : env(DATA_DIR_ENV);
-  if (shared) return { dir: shared, strict: false, origin: DATA_DIR_ENV };
-  return undefined;
-}
-
-interface Found {
-  bytes: Uint8Array;
-  source: string;
-  attempt: number;
-}
-
-interface FileContext {
-  descriptor: DatasetDescriptor;
-  platform: Platform;
-  cache: ByteCache | undefined;
-  local: LocalDir | undefined;
-  options: LoadOptions;
-  signal: AbortSignal;
-  progress: (p: DownloadProgress) => void;
-}
-
-function unpackedName(name: string): string | undefined {
-  return name.endsWith('.gz') && name.length > 3 ? name.slice(0, -3) : undefined;
-}
-
-async function fromLocal(file: DatasetFile, ctx: FileContext): Promise<Found | undefined> {
-  const local = ctx.local!;
-  const read = ctx.platform.readLocalFile;
-  if (!read) {
-    throw new FmnistError(
-      'INVALID_ARGUMENT',
-      `A data directory (${local.dir}, from ${local.origin}) needs a platform that can read local files: ` +
-        "import loadDataset from '@fmnist/core/node', or pass a platform with readLocalFile.",
-      { details: { dir: local.dir } },
-    );
-  }
-  const candidates = [file.name, unpackedName(file.name)].filter((n): n is string => !!n);
-  for (const name of candidates) {
-    const bytes = await read.call(ctx.platform, local.dir, name);
-    if (bytes === undefined) continue;
-    const source = joinPath(local.dir, name);
-    // Decide by content, not by name: an unpacked file is checked against the unpacked sha256.
-    const packed = isGzip(bytes);
-    const expected = packed
-      ? { sha256: file.sha256, bytes: file.bytes }
-      : { sha256: file.rawSha256, bytes: file.rawBytes };
-    ctx.progress({
-      file: file.name,
-      url: source,
-      loaded: 0,
-      total: bytes.length,
-      attempt: 0,
-      phase: 'verify',
-    });
-    try {
-      await verifyFile(file, bytes, ctx.platform, source, expected);
-    } catch (error) {
-      if (!local.strict && isFmnistError(error, 'CHECKSUM_MISMATCH')) return undefined;
-      if (isFmnistError(error, 'CHECKSUM_MISMATCH')) {
-        throw new FmnistError(
-          'CHECKSUM_MISMATCH',
-          `${error.message} It was found in ${local.dir} (from ${local.origin}).`,
-          { cause: error.cause, details: { ...error.details, dir: local.dir } },
-        );
-      }
-      throw error;
-    }
-    ctx.progress({
-      file: file.name,
-      url: source,
-      loaded: bytes.length,
-      total: bytes.length,
-      attempt: 0,
-      phase: 'verify',
-    });
-    return { bytes, source, attempt: 0 };
-  }
-  if (!local.strict) return undefined;
-  const alt = unpackedName(file.name);
-  throw new FmnistError(
-    'NOT_FOUND',
-    `${local.dir} (from ${local.origin}) has no ${file.name}${alt ? ` or ${alt}` : ''}. ` +
-      'A data directory you name is used as it is and must hold the files; to download into ' +
-      'the cache instead, leave dataDir and the environment variable unset.',
-    { details: { dir: local.dir, file: file.name, origin: local.origin } },
+/** The first source that has the file: the local directory, the cache, then the mirrors. */
+async function obtain(file: DatasetFile, ctx: SourceContext): Promise<FoundFile> {
+  return (
+    (ctx.local && (await fromLocal(file, ctx))) ||
+    (ctx.cache && (await fromCache(file, ctx))) ||
+    (await fromMirrors(file, ctx))
   );
-}
-
-function joinPath(dir: string, name: string): string {
-  return /[\\/]$/.test(dir) ? dir + name : `${dir}/${name}`;
-}
-
-async function fromCache(
-  file: DatasetFile,
-  key: string,
-  ctx: FileContext,
-): Promise<Found | undefined> {
-  const cache = ctx.cache!;
-  const bytes = await cache.get(key);
-  if (bytes === undefined) return undefined;
-  const source = `cache:${key}`;
-  ctx.progress({
-    file: file.name,
-    url: source,
-    loaded: 0,
-    total: bytes.length,
-    attempt: 0,
-    phase: 'verify',
-  });
-  try {
-    await verifyFile(file, bytes, ctx.platform, source);
-  } catch (error) {
-    if (!isFmnistError(error, 'CHECKSUM_MISMATCH')) throw error;
-    // A damaged or foreign cache entry is never used: drop it and fetch a good copy.
-    await cache.remove(key);
-    return undefined;
-  }
-  ctx.progress({
-    file: file.name,
-    url: source,
-    loaded: bytes.length,
-    total: bytes.length,
-    attempt: 0,
-    phase: 'verify',
-  });
-  return { bytes, source, attempt: 0 };
-}
-
-async function obtain(file: DatasetFile, ctx: FileContext): Promise<Found> {
-  if (ctx.local) {
-    const found = await fromLocal(file, ctx);
-    if (found) return found;
-  }
-  const key = `${ctx.descriptor.id}/${file.name}`;
-  if (ctx.cache) {
-    const found = await fromCache(file, key, ctx);
-    if (found) return found;
-  }
-  let lastUrl = '';
-  let lastAttempt = 0;
-  const bytes = await downloadFile(file, {
-    ...ctx.options,
-    mirrors: ctx.options.mirrors ?? ctx.descriptor.mirrors,
-    allowInsecure: ctx.options.allowInsecure || ctx.descriptor.allowInsecureMirrors === true,
-    platform: ctx.platform,
-    signal: ctx.signal,
-    onProgress: (p) => {
-      lastUrl = p.url;
-      lastAttempt = p.attempt;
-      ctx.progress(p);
-    },
-  });
-  // Only verified bytes reach the cache (downloadFile checked them).
-  if (ctx.cache) await ctx.cache.set(key, bytes);
-  return { bytes, source: lastUrl, attempt: lastAttempt };
-}
-
-/**
- * The most bytes a file of this split may inflate to when the descriptor has no `rawBytes`: twice
- * the IDX size its `counts` and `imageShape` imply, and at least 1 MiB, so a slightly wrong count
- * still loads while a gzip bomb (a few kB that inflate to gigabytes) is stopped after megabytes
- * instead of at the generic 1 GiB limit. Undefined when the descriptor's counts are unusable.
- */
-function inflateLimit(
-  descriptor: DatasetDescriptor,
-  split: Split,
-  kind: 'images' | 'labels',
-): number | undefined {
-  const count = descriptor.counts?.[split];
-  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) return undefined;
-  const [height, width] = descriptor.imageShape;
-  const idxBytes = kind === 'images' ? 16 + count * height * width : 8 + count;
-  return Math.min(DEFAULT_MAX_OUTPUT_BYTES, Math.max(2 * idxBytes, 1024 * 1024));
 }
 
 async function loadFile(
   file: DatasetFile,
-  ctx: FileContext,
+  ctx: SourceContext,
   maxRawBytes: number | undefined,
 ): Promise<IdxArray> {
   const found = await obtain(file, ctx);
@@ -292,32 +65,7 @@ async function loadFile(
       details: { file: file.name },
     });
   }
-  const packed = isGzip(found.bytes);
-  const total = packed ? file.rawBytes : found.bytes.length;
-  const event = { file: file.name, url: found.source, total, attempt: found.attempt };
-  ctx.progress({ ...event, loaded: 0, phase: 'decode' });
-  // The descriptor bounds what a file may inflate to: its exact rawBytes, else what its counts
-  // imply. A file that passed its sha256 can still be hostile if the descriptor's author was
-  // careless or malicious (a user-registered dataset).
-  const limits = !packed
-    ? {}
-    : file.rawBytes
-      ? { expectedBytes: file.rawBytes, maxOutputBytes: file.rawBytes }
-      : maxRawBytes !== undefined
-        ? { maxOutputBytes: maxRawBytes }
-        : {};
-  const idx = await decodeIdx(found.bytes, { gunzip: ctx.platform.gunzip, ...limits });
-  // The IDX file's size: a 4-byte magic, 4 bytes per dimension, then the body.
-  ctx.progress({
-    ...event,
-    loaded: 4 + 4 * idx.shape.length + idx.data.byteLength,
-    phase: 'decode',
-  });
-  return idx;
-}
-
-function invalid(message: string, details: Record<string, unknown>): FmnistError {
-  return new FmnistError('INVALID_IDX', message, { details });
+  return decodeFound(file, found, ctx.platform, ctx.progress, maxRawBytes);
 }
 
 /**
@@ -369,25 +117,20 @@ export async function loadDataset(options: LoadOptions = {}): Promise<DatasetSpl
   const onAbort = () => controller.abort(outer?.reason);
   outer?.addEventListener('abort', onAbort, { once: true });
 
-  const onProgress = options.onProgress;
-  const ctx: FileContext = {
+  const ctx: SourceContext = {
     descriptor,
     platform,
     cache: options.cache === false ? undefined : (options.cache ?? platform.cache),
-    local: localDir(descriptor, options, platform),
-    options,
+    local: resolveDataDir(descriptor, {
+      dataDir: options.dataDir,
+      env: platform.env?.bind(platform),
+    }),
+    download: options,
     signal: controller.signal,
-    progress: (p) => {
-      if (!onProgress) return;
-      try {
-        onProgress(p);
-      } catch {
-        // A broken progress bar must not break loading.
-      }
-    },
+    progress: safeListener(options.onProgress),
   };
 
-  const [imagesFile, labelsFile] = splitFiles(descriptor, split);
+  const files = splitFiles(descriptor, split);
   let images: IdxArray;
   let labels: IdxArray;
   let first: { error: unknown } | undefined;
@@ -396,7 +139,7 @@ export async function loadDataset(options: LoadOptions = {}): Promise<DatasetSpl
     // quick): when loadDataset settles, none of its downloads or cache writes is still running,
     // so a caller may clean up or retry at once without racing a write it no longer sees.
     const settled = await Promise.allSettled(
-      [imagesFile, labelsFile].map((file, i) =>
+      files.map((file, i) =>
         loadFile(file, ctx, inflateLimit(descriptor, split, i === 0 ? 'images' : 'labels')).catch(
           (error: unknown) => {
             first ??= { error };
@@ -421,51 +164,7 @@ export async function loadDataset(options: LoadOptions = {}): Promise<DatasetSpl
     outer?.removeEventListener('abort', onAbort);
   }
 
-  const [height, width] = descriptor.imageShape;
-  if (images.type !== 'uint8' || images.shape.length !== 3) {
-    throw invalid(
-      `${imagesFile.name} holds ${images.type} data of shape [${images.shape}], not uint8 images [count, ${height}, ${width}].`,
-      { file: imagesFile.name, type: images.type, shape: images.shape },
-    );
-  }
-  if (images.shape[1] !== height || images.shape[2] !== width) {
-    throw invalid(
-      `${imagesFile.name} holds ${images.shape[1]}x${images.shape[2]} images, but ${descriptor.id} images are ${height}x${width}.`,
-      { file: imagesFile.name, shape: images.shape, imageShape: [height, width] },
-    );
-  }
-  if (labels.type !== 'uint8' || labels.shape.length !== 1) {
-    throw invalid(
-      `${labelsFile.name} holds ${labels.type} data of shape [${labels.shape}], not uint8 labels [count].`,
-      { file: labelsFile.name, type: labels.type, shape: labels.shape },
-    );
-  }
-  const count = images.shape[0];
-  if (labels.shape[0] !== count) {
-    throw invalid(
-      `${imagesFile.name} has ${count} images but ${labelsFile.name} has ${labels.shape[0]} labels.`,
-      { images: count, labels: labels.shape[0] },
-    );
-  }
-  const labelData = labels.data as Uint8Array;
-  const classes = descriptor.classNames.length;
-  for (let i = 0; i < labelData.length; i++) {
-    if (labelData[i] >= classes) {
-      throw invalid(
-        `${labelsFile.name} has label ${labelData[i]} at index ${i}, but ${descriptor.id} has only ${classes} classes.`,
-        { file: labelsFile.name, index: i, label: labelData[i], classes },
-      );
-    }
-  }
-  return {
-    dataset: descriptor.id,
-    split,
-    images: images.data as Uint8Array,
-    labels: labelData,
-    count,
-    imageShape: descriptor.imageShape,
-    classNames: descriptor.classNames,
-  };
+  return toDatasetSplit(descriptor, split, files, images, labels);
 }
 
 /** {@link loadDataset} for Fashion-MNIST: `loadFashionMnist({ split: 'test' })`. */

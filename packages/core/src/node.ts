@@ -1,5 +1,6 @@
 // `@fmnist/core/node`: everything the main entry exports, with loading defaulting to the Node
 // platform (zlib, node:crypto, local directories, the user cache directory, process.env).
+// biome-ignore-all assist/source/organizeImports: exports are grouped by source file, not sorted
 import type { DatasetFile } from './datasets.ts';
 import { downloadFile as coreDownloadFile, type DownloadFileOptions } from './download.ts';
 import { fsCache } from './fsCache.ts';
@@ -7,70 +8,35 @@ import { loadDataset as coreLoadDataset, type LoadOptions } from './load.ts';
 import { nodePlatform } from './nodePlatform.ts';
 import type { DatasetSplit } from './splits.ts';
 
-// Everything from the main entry, listed explicitly and sorted by source file (keep in step with
-// index.ts; test/load.test.ts checks). loadDataset, loadFashionMnist and downloadFile are
-// replaced below by Node-defaulted versions; fsCache and the nodePlatform.ts exports are Node-only.
+// Everything from the main entry. loadDataset, loadFashionMnist and downloadFile below are
+// declared here, so they replace the main entry's (a local export wins over `export *`); the
+// rest of this file is Node-only. test/entries.test.ts checks both.
+export * from './index.ts';
 
-export type { Batch, BatchOptions } from './batches.ts';
-export { batchCount, batches, batchesAsync } from './batches.ts';
+// fsCache.ts
+export { fsCache, fsCachePath } from './fsCache.ts';
 
-export type { DatasetDescriptor, DatasetFile, DatasetFiles, Split } from './datasets.ts';
-export {
-  fashionMnist,
-  getDataset,
-  listDatasets,
-  mnist,
-  registerDataset,
-  splitFiles,
-} from './datasets.ts';
+// locate.ts
 export type {
-  DownloadAttempt,
-  DownloadFileOptions,
-  DownloadOptions,
-  DownloadProgress,
-  LoadPhase,
-} from './download.ts';
-export { verifyFile } from './download.ts';
-export type { FmnistErrorCode, FmnistErrorOptions } from './errors.ts';
-export { FmnistError, isFmnistError } from './errors.ts';
-export { fsCache } from './fsCache.ts';
-export type { DecodeIdxOptions, Gunzip, GunzipOptions } from './gzip.ts';
-export { DEFAULT_MAX_OUTPUT_BYTES, decodeIdx, gunzip, isGzip } from './gzip.ts';
-export type { IdxArray, IdxData, IdxType, IdxTypeInfo, ParseIdxOptions } from './idx.ts';
-export {
-  DEFAULT_MAX_RANK,
-  IDX_TYPES,
-  idxTypeCode,
-  idxTypeFromCode,
-  parseIdx,
-  serializeIdx,
-} from './idx.ts';
-export type { LoadOptions } from './load.ts';
-export { DATA_DIR_ENV, datasetDirEnv } from './load.ts';
-export type { BaselineResult, Evaluation } from './metrics.ts';
-export { argmax, BASELINE_RESULT_FIELDS, evaluate } from './metrics.ts';
+  DataDirStatus,
+  DatasetLocation,
+  LocatedDataDir,
+  LocatedDatasetFile,
+  LocateOptions,
+} from './locate.ts';
+export { locateDatasetFiles } from './locate.ts';
+
+// nodePlatform.ts
 export type { NodePlatformOptions } from './nodePlatform.ts';
-export { defaultCacheDir, nodeGunzip, nodePlatform, nodeSha256 } from './nodePlatform.ts';
-export type { BrowserPlatformOptions, ByteCache, Platform } from './platform.ts';
-export { browserPlatform, memoryCache, webSha256 } from './platform.ts';
-export { mulberry32, shuffledIndices } from './random.ts';
-export type {
-  DatasetSplit,
-  ShardOptions,
-  SubsetOptions,
-  TrainValidationOptions,
-} from './splits.ts';
 export {
-  assertDatasetSplit,
-  filterClasses,
-  shard,
-  shuffleSplit,
-  subset,
-  trainValidationSplit,
-} from './splits.ts';
-export type { Float32Options, Layout, Normalize } from './transforms.ts';
-export { layoutShape, oneHot, toFloat32 } from './transforms.ts';
+  CACHE_DIR_ENV,
+  defaultCacheDir,
+  nodeGunzip,
+  nodePlatform,
+  nodeSha256,
+} from './nodePlatform.ts';
 
+// Node-defaulted loading
 /** {@link LoadOptions} plus the Node-only cache directory. */
 export interface NodeLoadOptions extends LoadOptions {
   /**

@@ -5,6 +5,8 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzip as zlibGunzip } from 'node:zlib';
+import { type EnvSource, readEnv } from './dataDir.ts';
+import { isSafeName } from './datasets.ts';
 import { FmnistError } from './errors.ts';
 import { fsCache } from './fsCache.ts';
 import { DEFAULT_MAX_OUTPUT_BYTES, type GunzipOptions } from './gzip.ts';
@@ -19,22 +21,26 @@ export interface NodePlatformOptions {
   cacheDir?: string | false;
 }
 
+/** The environment variable naming the download cache directory. */
+export const CACHE_DIR_ENV = 'FMNIST_CACHE_DIR';
+
 /**
  * Where downloads are cached when no directory is given: `FMNIST_CACHE_DIR` if set, else the
  * user cache directory of the OS: `$XDG_CACHE_HOME/fmnist` or `~/.cache/fmnist` (Linux and other
- * Unix), `~/Library/Caches/fmnist` (macOS), `%LOCALAPPDATA%\fmnist\Cache` (Windows).
+ * Unix), `~/Library/Caches/fmnist` (macOS), `%LOCALAPPDATA%\fmnist\Cache` (Windows). `env` is
+ * the environment to read (default `process.env`).
  */
-export function defaultCacheDir(): string {
-  const env = process.env;
-  if (env.FMNIST_CACHE_DIR) return path.resolve(env.FMNIST_CACHE_DIR);
+export function defaultCacheDir(env: EnvSource = process.env): string {
+  const named = readEnv(env, CACHE_DIR_ENV);
+  if (named) return path.resolve(named);
   const home = os.homedir();
   if (process.platform === 'win32') {
-    const base = env.LOCALAPPDATA || path.join(home, 'AppData', 'Local');
+    const base = readEnv(env, 'LOCALAPPDATA') || path.join(home, 'AppData', 'Local');
     return path.join(base, 'fmnist', 'Cache');
   }
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches', 'fmnist');
   // The XDG spec says relative values are invalid and must be ignored.
-  const xdg = env.XDG_CACHE_HOME;
+  const xdg = readEnv(env, 'XDG_CACHE_HOME');
   return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.cache'), 'fmnist');
 }
 
@@ -114,11 +120,9 @@ export function ownedBytes(buffer: Uint8Array): Uint8Array {
   return new Uint8Array(buffer.buffer, 0, buffer.length);
 }
 
-const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
 /** Reads `dir/name`, `undefined` when it does not exist. */
 export async function readLocalFile(dir: string, name: string): Promise<Uint8Array | undefined> {
-  if (!SAFE_NAME.test(name)) {
+  if (!isSafeName(name)) {
     throw new FmnistError('INVALID_ARGUMENT', `Unsafe file name ${JSON.stringify(name)}.`, {
       details: { name },
     });

@@ -19,6 +19,11 @@ export interface ByteCache {
   remove(key: string): Promise<void>;
 }
 
+/** The {@link ByteCache} key of a dataset file: `${datasetId}/${fileName}`. */
+export function cacheKey(datasetId: string, fileName: string): string {
+  return `${datasetId}/${fileName}`;
+}
+
 /** Host services used by {@link downloadFile} and {@link loadDataset}. */
 export interface Platform {
   /** The fetch used for downloads (the global one unless a test or proxy needs another). */

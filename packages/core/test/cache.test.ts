@@ -1,18 +1,20 @@
-// fsCache, memoryCache, defaultCacheDir and the Node platform's pieces (gunzip, local reads).
+// The ByteCache contract run against memoryCache and fsCache, plus what only fsCache promises
+// (layout on disk, key checks, atomic writes, CACHE_IO), defaultCacheDir and the Node platform's
+// pieces (local reads, sha256). nodeGunzip runs the Gunzip contract in gzip.test.ts.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
   defaultCacheDir,
-  FmnistError,
   fsCache,
+  fsCachePath,
   memoryCache,
-  nodeGunzip,
   nodePlatform,
 } from '@fmnist/core/node';
-import { gzipBytes, makeDatasetFiles } from '@fmnist/test-utils';
+import { describeCacheContract } from '@fmnist/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { failure } from './helpers.ts';
 
 let tmp: string;
 beforeEach(async () => {
@@ -22,33 +24,19 @@ afterEach(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-async function failure(promise: Promise<unknown>): Promise<FmnistError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a rejection').toBeInstanceOf(FmnistError);
-  return error as FmnistError;
-}
-
 const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 
-describe('fsCache', () => {
-  it('stores, reads and removes files under dir/dataset/file', async () => {
+describeCacheContract('memoryCache', () => memoryCache());
+describeCacheContract('fsCache', () => fsCache(tmp));
+
+describe('fsCache beyond the contract', () => {
+  it('stores files under dir/dataset/file and leaves no temporary files behind', async () => {
     const cache = fsCache(tmp);
-    expect(await cache.get('ds/a.gz')).toBeUndefined();
     await cache.set('ds/a.gz', bytes(1000, 7));
     expect(await readFile(path.join(tmp, 'ds', 'a.gz'))).toEqual(Buffer.from(bytes(1000, 7)));
-    const got = await cache.get('ds/a.gz');
-    expect(got).toBeInstanceOf(Uint8Array);
-    expect(Buffer.isBuffer(got)).toBe(false);
-    expect(got).toEqual(bytes(1000, 7));
+    expect(fsCachePath(tmp, 'ds/a.gz')).toBe(path.join(tmp, 'ds', 'a.gz'));
     await cache.set('ds/a.gz', bytes(10, 9));
-    expect(await cache.get('ds/a.gz')).toEqual(bytes(10, 9));
     await cache.remove('ds/a.gz');
-    await cache.remove('ds/a.gz');
-    expect(await cache.get('ds/a.gz')).toBeUndefined();
-    // No temporary files are left behind.
     expect(await readdir(path.join(tmp, 'ds'))).toEqual([]);
   });
 
@@ -123,18 +111,6 @@ describe('fsCache', () => {
   });
 });
 
-describe('memoryCache', () => {
-  it('keeps its own copy', async () => {
-    const cache = memoryCache();
-    const input = bytes(4, 1);
-    await cache.set('ds/a', input);
-    input[0] = 9;
-    expect(await cache.get('ds/a')).toEqual(bytes(4, 1));
-    await cache.remove('ds/a');
-    expect(await cache.get('ds/a')).toBeUndefined();
-  });
-});
-
 describe('defaultCacheDir and nodePlatform', () => {
   const saved = { ...process.env };
   afterEach(() => {
@@ -156,6 +132,16 @@ describe('defaultCacheDir and nodePlatform', () => {
     }
   });
 
+  it('reads the environment it is given instead of process.env', () => {
+    process.env.FMNIST_CACHE_DIR = path.join(tmp, 'ignored');
+    expect(defaultCacheDir({ FMNIST_CACHE_DIR: tmp })).toBe(tmp);
+    expect(defaultCacheDir((name) => (name === 'FMNIST_CACHE_DIR' ? tmp : undefined))).toBe(tmp);
+    if (process.platform === 'linux') {
+      expect(defaultCacheDir({ XDG_CACHE_HOME: '/xdg/cache' })).toBe('/xdg/cache/fmnist');
+      expect(defaultCacheDir({})).toBe(path.join(os.homedir(), '.cache', 'fmnist'));
+    }
+  });
+
   it('builds the cache from cacheDir, or none with false', async () => {
     expect(nodePlatform({ cacheDir: false }).cache).toBeUndefined();
     const platform = nodePlatform({ cacheDir: tmp });
@@ -167,31 +153,5 @@ describe('defaultCacheDir and nodePlatform', () => {
     expect(await platform.sha256(new TextEncoder().encode('abc'))).toBe(
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
     );
-  });
-});
-
-describe('nodeGunzip', () => {
-  const { imagesIdx } = makeDatasetFiles({ count: 200, seed: 4 });
-  const gz = gzipBytes(imagesIdx);
-
-  it('inflates into a buffer of exactly the expected size', async () => {
-    const out = await nodeGunzip(gz, { expectedBytes: imagesIdx.length });
-    // Buffer.equals: toEqual walks big typed arrays element by element, slowly.
-    expect(Buffer.from(out.buffer, out.byteOffset, out.length).equals(imagesIdx)).toBe(true);
-    expect(Buffer.isBuffer(out)).toBe(false);
-    expect([out.byteOffset, out.buffer.byteLength]).toEqual([0, imagesIdx.length]);
-    expect(Buffer.from(await nodeGunzip(gz)).equals(imagesIdx)).toBe(true);
-  });
-
-  it('fails with INVALID_GZIP on size mismatch, output limit and corrupt data', async () => {
-    const fewer = await failure(nodeGunzip(gz, { expectedBytes: imagesIdx.length + 1 }));
-    expect(fewer.code).toBe('INVALID_GZIP');
-    const more = await failure(nodeGunzip(gz, { expectedBytes: imagesIdx.length - 1 }));
-    expect(more.code).toBe('INVALID_GZIP');
-    const bomb = await failure(nodeGunzip(gz, { maxOutputBytes: 1000 }));
-    expect(bomb.code).toBe('INVALID_GZIP');
-    expect(bomb.message).toContain('1000');
-    const truncated = await failure(nodeGunzip(gz.subarray(0, gz.length >> 1)));
-    expect(truncated.code).toBe('INVALID_GZIP');
   });
 });

@@ -1,50 +1,18 @@
 // downloadFile against a real 127.0.0.1 server and the real global fetch: every fault here
-// (404, 500, cut connection, stall, lying Content-Length, wrong file) happens on real sockets.
-import { createHash } from 'node:crypto';
+// (404, cut connection, stall, lying Content-Length, wrong file) happens on real sockets. The
+// mirror loop (download.ts) and one attempt (fetchAttempt.ts); retries are in retryer.test.ts.
 import {
   type DatasetFile,
-  type DownloadProgress,
   downloadFile,
-  FmnistError,
   isFmnistError,
-  nodePlatform,
+  type LoadProgress,
 } from '@fmnist/core/node';
-import { makeDatasetFiles, startTestServer, type TestServer } from '@fmnist/test-utils';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../src/download.ts';
+import { makeDatasetFiles } from '@fmnist/test-utils';
+import { describe, expect, it } from 'vitest';
+import { expectSame, failure, sha256 } from './helpers.ts';
+import { body, fast, file, server, useMirrorServer, wrongBody } from './mirrorFixtures.ts';
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-const fixture = makeDatasetFiles({ count: 40, seed: 7 });
-const body = fixture.imagesIdxGz;
-const file: DatasetFile = { name: 'images.gz', bytes: body.length, sha256: sha256(body) };
-const wrongBody = makeDatasetFiles({ count: 40, seed: 8 }).imagesIdxGz;
-const fast = { retryDelayMs: 1, timeoutMs: 2000, platform: nodePlatform({ cacheDir: false }) };
-
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.resetCounts());
-
-/** Byte equality via Buffer.equals: toEqual walks typed arrays element by element, slowly. */
-function expectSame(actual: Uint8Array, expected: Uint8Array): void {
-  expect(actual.length).toBe(expected.length);
-  expect(Buffer.from(actual.buffer, actual.byteOffset, actual.length).equals(expected)).toBe(true);
-}
-
-async function failure(promise: Promise<unknown>): Promise<FmnistError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a rejection').toBeInstanceOf(FmnistError);
-  return error as FmnistError;
-}
+useMirrorServer();
 
 describe('downloadFile', () => {
   it('falls back to the next mirror when the first answers 404, without retrying the 404', async () => {
@@ -54,21 +22,6 @@ describe('downloadFile', () => {
     expectSame(bytes, body);
     expect(server.requests('/m404/images.gz')).toBe(1);
     expect(server.requests('/mok/images.gz')).toBe(1);
-  });
-
-  it('retries a 500 on the same mirror and succeeds', async () => {
-    const m = server.mirror('flaky', {
-      'images.gz': {
-        kind: 'sequence',
-        routes: [
-          { kind: 'status', status: 500 },
-          { kind: 'status', status: 503 },
-          { kind: 'bytes', body },
-        ],
-      },
-    });
-    expectSame(await downloadFile(file, { ...fast, mirrors: [m] }), body);
-    expect(server.requests('/flaky/images.gz')).toBe(3);
   });
 
   it('fails with DOWNLOAD_FAILED listing every URL and reason, cause = last error', async () => {
@@ -107,7 +60,7 @@ describe('downloadFile', () => {
     const a = server.mirror('stall', { 'images.gz': { kind: 'stall', body, afterBytes: 100 } });
     const b = server.mirror('after-stall', { 'images.gz': { kind: 'bytes', body } });
     const started = performance.now();
-    const progress: DownloadProgress[] = [];
+    const progress: LoadProgress[] = [];
     const bytes = await downloadFile(file, {
       ...fast,
       timeoutMs: 200,
@@ -227,24 +180,6 @@ describe('downloadFile', () => {
     expect(performance.now() - started).toBeLessThan(1500);
   });
 
-  it('aborts a backoff wait quickly with ABORTED', async () => {
-    const m = server.mirror('abort-backoff', { 'images.gz': { kind: 'status', status: 503 } });
-    const controller = new AbortController();
-    const started = performance.now();
-    setTimeout(() => controller.abort(), 150);
-    const error = await failure(
-      downloadFile(file, {
-        ...fast,
-        retryDelayMs: 60_000,
-        mirrors: [m],
-        signal: controller.signal,
-      }),
-    );
-    expect(error.code).toBe('ABORTED');
-    expect(performance.now() - started).toBeLessThan(1500);
-    expect(server.requests('/abort-backoff/images.gz')).toBe(1);
-  });
-
   it('does not even start when the signal is already aborted', async () => {
     const m = server.mirror('pre-aborted', { 'images.gz': { kind: 'bytes', body } });
     const error = await failure(
@@ -260,7 +195,7 @@ describe('downloadFile', () => {
     const m = server.mirror('progress', {
       'big.idx': { kind: 'drip', body: big, chunkBytes: 64 * 1024, intervalMs: 5 },
     });
-    const events: DownloadProgress[] = [];
+    const events: LoadProgress[] = [];
     await downloadFile(bigFile, {
       ...fast,
       mirrors: [m],
@@ -295,74 +230,6 @@ describe('downloadFile', () => {
       ),
     );
     expect(wrongSize.code).toBe('CHECKSUM_MISMATCH');
-  });
-
-  it('backs off exponentially between retries', async () => {
-    const m = server.mirror('backoff', { 'images.gz': { kind: 'status', status: 500 } });
-    const started = performance.now();
-    await failure(downloadFile(file, { ...fast, retries: 3, retryDelayMs: 40, mirrors: [m] }));
-    // At least half of 40 + 80 + 160 ms (jitter is 50-100%).
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-    expect(server.requests('/backoff/images.gz')).toBe(4);
-  });
-
-  it('waits for the Retry-After of a 503 before retrying, even with a short backoff', async () => {
-    const m = server.mirror('retry-after', {
-      'images.gz': {
-        kind: 'sequence',
-        routes: [
-          { kind: 'status', status: 503, headers: { 'retry-after': '1' } },
-          { kind: 'bytes', body },
-        ],
-      },
-    });
-    const started = performance.now();
-    expectSame(await downloadFile(file, { ...fast, mirrors: [m] }), body);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
-    expect(server.requests('/retry-after/images.gz')).toBe(2);
-  });
-
-  it('does not wait for a Retry-After beyond 30 s: the next mirror is tried at once', async () => {
-    const a = server.mirror('retry-later', {
-      'images.gz': { kind: 'status', status: 503, headers: { 'retry-after': '3600' } },
-    });
-    const b = server.mirror('retry-later-ok', { 'images.gz': { kind: 'bytes', body } });
-    const started = performance.now();
-    expectSame(await downloadFile(file, { ...fast, mirrors: [a, b] }), body);
-    expect(performance.now() - started).toBeLessThan(1000);
-    expect(server.requests('/retry-later/images.gz')).toBe(1);
-
-    const error = await failure(downloadFile(file, { ...fast, mirrors: [a] }));
-    expect(error.code).toBe('DOWNLOAD_FAILED');
-    expect(error.message).toMatch(/Retry-After 3600 s/);
-    const attempts = error.details.attempts as { status?: number }[];
-    expect(attempts).toHaveLength(1);
-  });
-
-  it('aborts a Retry-After wait quickly with ABORTED', async () => {
-    const m = server.mirror('retry-after-abort', {
-      'images.gz': { kind: 'status', status: 429, headers: { 'retry-after': '20' } },
-    });
-    const controller = new AbortController();
-    const started = performance.now();
-    setTimeout(() => controller.abort(), 150);
-    const error = await failure(
-      downloadFile(file, { ...fast, mirrors: [m], signal: controller.signal }),
-    );
-    expect(error.code).toBe('ABORTED');
-    expect(performance.now() - started).toBeLessThan(1500);
-    expect(server.requests('/retry-after-abort/images.gz')).toBe(1);
-  });
-
-  it('parses Retry-After as seconds or an HTTP-date, ignoring anything else', () => {
-    const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
-    expect(parseRetryAfter('120', now)).toBe(120_000);
-    expect(parseRetryAfter(' 0 ', now)).toBe(0);
-    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', now)).toBe(30_000);
-    expect(parseRetryAfter('Wed, 21 Oct 2015 07:00:00 GMT', now)).toBe(0);
-    for (const bad of [null, '', '-5', '1.5', 'soon', 'tomorrow']) {
-      expect(parseRetryAfter(bad, now)).toBeUndefined();
-    }
   });
 
   it('does not retry a redirect loop on the same mirror', async () => {

@@ -11,15 +11,14 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FmnistError, isFmnistError } from '../src/errors.ts';
+import { parseIdx, serializeIdx } from '../src/idx.ts';
 import {
   IDX_TYPES,
   type IdxArray,
   type IdxType,
   idxTypeCode,
   idxTypeFromCode,
-  parseIdx,
-  serializeIdx,
-} from '../src/idx.ts';
+} from '../src/idxTypes.ts';
 
 const TYPES: IdxType[] = ['uint8', 'int8', 'int16', 'int32', 'float32', 'float64'];
 const SHAPES: number[][] = [[7], [3, 5], [2, 3, 4], [2, 1, 3, 2]];

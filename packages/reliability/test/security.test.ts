@@ -12,9 +12,9 @@ import path from 'node:path';
 import {
   type DatasetDescriptor,
   type DatasetFile,
-  type DownloadProgress,
   fsCache,
   type LoadOptions,
+  type LoadProgress,
   loadDataset,
   nodePlatform,
   registerDataset,
@@ -89,7 +89,7 @@ secCase(
       'sec-wrong',
       fixtureRoutes(fx, { [IMAGES]: { kind: 'bytes', body: wrong } }),
     );
-    const phases: DownloadProgress[] = [];
+    const phases: LoadProgress[] = [];
     const error = await rejection(
       load(ctx, { mirrors: [url], onProgress: (p) => phases.push({ ...p }) }),
     );

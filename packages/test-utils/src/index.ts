@@ -38,3 +38,9 @@ export { listFiles, PAGE_CONTENT_TYPES, servePage } from './browserPage.ts';
 
 // readmeSnippets.ts
 export { readmeSnippets, runSnippet } from './readmeSnippets.ts';
+
+// cacheContract.ts
+export { describeCacheContract } from './cacheContract.ts';
+
+// gunzipContract.ts
+export { describeGunzipContract } from './gunzipContract.ts';
