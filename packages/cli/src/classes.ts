@@ -1,3 +1,4 @@
+// Class names on the command line and on disk: `--class` lookup and folder-safe names.
 import type { DatasetDescriptor } from '@fmnist/core/node';
 import { CliError, ExitCode } from './errors.ts';
 

@@ -1,5 +1,7 @@
+// What a command may touch: its output streams, environment and abort signal.
 /** A text stream the CLI writes to: `process.stdout` / `process.stderr` or a test double. */
 export interface Output {
+  /** Writes text; returns false when the caller should wait for `drain` (as Node streams do). */
   write(chunk: string): boolean;
   /** True when the stream is a terminal: progress bars and colours only go to terminals. */
   isTTY?: boolean;

@@ -1,3 +1,4 @@
+// The CLI's exit codes and how any error becomes one sentence and one of them.
 import { isFmnistError } from '@fmnist/core/node';
 
 /**

@@ -1,22 +1,19 @@
+// `fmnist export`: a split written as PNG files, CSV, NumPy .npy or uncompressed IDX.
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { type DatasetSplit, type Split, serializeIdx, splitFiles, subset } from '@fmnist/core/node';
-import { type Command, Option } from 'commander';
+import { Option } from 'commander';
 import { sanitizeClassName } from './classes.ts';
+import { defineCommand } from './command.ts';
 import type { CommandContext } from './context.ts';
-import { loadSplit } from './data.ts';
-import { CliError, ExitCode, type ExitCodeValue } from './errors.ts';
+import { CliError, ExitCode } from './errors.ts';
+import { loadSplit } from './load.ts';
 import { npyHeader } from './npy.ts';
-import {
-  addCommonOptions,
-  type CommonOptions,
-  type DataTarget,
-  integerArg,
-  resolveTarget,
-  splitOption,
-} from './options.ts';
+import { type CommonOptions, integerArg, splitOption } from './options.ts';
+import { makeOutputDir, writeFailure, writeOutput } from './outputFiles.ts';
 import { encodeGrayPng } from './png.ts';
+import { type DataTarget, resolveTarget } from './target.ts';
 
 /** Formats `fmnist export` writes. */
 export type ExportFormat = 'png' | 'csv' | 'npy' | 'idx';
@@ -38,26 +35,6 @@ function aborted(ctx: CommandContext): void {
   if (ctx.signal.aborted) throw new CliError(ExitCode.INTERRUPTED, 'Export interrupted.');
 }
 
-async function writeOut(file: string, bytes: Uint8Array | string): Promise<void> {
-  try {
-    await writeFile(file, bytes);
-  } catch (error) {
-    throw new CliError(ExitCode.FAILURE, `Could not write ${file}: ${(error as Error).message}.`, {
-      cause: error,
-    });
-  }
-}
-
-async function makeDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (error) {
-    throw new CliError(ExitCode.FAILURE, `Could not create ${dir}: ${(error as Error).message}.`, {
-      cause: error,
-    });
-  }
-}
-
 /** `<out>/<split>/<class>/<index>.png`, one grayscale PNG per image. */
 async function exportPng(split: DatasetSplit, out: string, ctx: CommandContext): Promise<string> {
   const [h, w] = split.imageShape;
@@ -65,7 +42,7 @@ async function exportPng(split: DatasetSplit, out: string, ctx: CommandContext):
   const folders = split.classNames.map((name) => path.join(root, sanitizeClassName(name)));
   const used = new Set<number>();
   for (let i = 0; i < split.count; i++) used.add(split.labels[i]);
-  for (const label of used) await makeDir(folders[label]);
+  for (const label of used) await makeOutputDir(folders[label]);
   let next = 0;
   const worker = async () => {
     for (;;) {
@@ -73,7 +50,7 @@ async function exportPng(split: DatasetSplit, out: string, ctx: CommandContext):
       const i = next++;
       if (i >= split.count) return;
       const png = encodeGrayPng(w, h, split.images.subarray(i * h * w, (i + 1) * h * w));
-      await writeOut(path.join(folders[split.labels[i]], `${i}.png`), png);
+      await writeOutput(path.join(folders[split.labels[i]], `${i}.png`), png);
     }
   };
   await Promise.all(Array.from({ length: PNG_CONCURRENCY }, worker));
@@ -89,13 +66,7 @@ async function exportCsv(split: DatasetSplit, out: string, ctx: CommandContext):
   const numbers = Array.from({ length: 256 }, (_, i) => String(i));
   const stream = createWriteStream(file);
   const failed = new Promise<never>((_, reject) => {
-    stream.on('error', (error) =>
-      reject(
-        new CliError(ExitCode.FAILURE, `Could not write ${file}: ${error.message}.`, {
-          cause: error,
-        }),
-      ),
-    );
+    stream.on('error', (error) => reject(writeFailure(file, error)));
   });
   const write = (text: string) =>
     Promise.race([
@@ -138,9 +109,7 @@ async function writeNpy(file: string, shape: number[], data: Uint8Array): Promis
       await handle.close();
     }
   } catch (error) {
-    throw new CliError(ExitCode.FAILURE, `Could not write ${file}: ${(error as Error).message}.`, {
-      cause: error,
-    });
+    throw writeFailure(file, error);
   }
 }
 
@@ -161,26 +130,24 @@ async function exportIdx(split: DatasetSplit, out: string, target: DataTarget): 
   const strip = (name: string) => name.replace(/\.gz$/, '');
   const images = path.join(out, strip(imagesFile.name));
   const labels = path.join(out, strip(labelsFile.name));
-  await writeOut(
+  await writeOutput(
     images,
     serializeIdx({ type: 'uint8', shape: [split.count, h, w], data: split.images }),
   );
-  await writeOut(labels, serializeIdx({ type: 'uint8', shape: [split.count], data: split.labels }));
+  await writeOutput(
+    labels,
+    serializeIdx({ type: 'uint8', shape: [split.count], data: split.labels }),
+  );
   return `${images} and ${labels}`;
 }
 
 /** `fmnist export`: the data as PNG files, CSV, NumPy .npy or uncompressed IDX. */
-export function exportCommand(
-  program: Command,
-  ctx: CommandContext,
-  done: (code: ExitCodeValue) => void,
-): void {
-  addCommonOptions(
-    program
-      .command('export')
-      .description(
-        'write the data as PNGs (<split>/<class>/<index>.png), CSV, NumPy .npy or uncompressed IDX',
-      )
+export const exportCommand = defineCommand({
+  name: 'export',
+  description:
+    'write the data as PNGs (<split>/<class>/<index>.png), CSV, NumPy .npy or uncompressed IDX',
+  configure: (command) =>
+    command
       .addOption(
         new Option('-f, --format <format>', 'output format')
           .choices(['png', 'csv', 'npy', 'idx'])
@@ -189,10 +156,10 @@ export function exportCommand(
       .requiredOption('-o, --out <dir>', 'output folder (created if missing)')
       .addOption(splitOption().default(undefined, 'both'))
       .option('-l, --limit <n>', 'only the first N images of each split', integerArg(0)),
-  ).action(async (options: ExportOptions) => {
+  run: async (options: ExportOptions, ctx) => {
     const target = resolveTarget(options, ctx);
     const out = path.resolve(options.out);
-    await makeDir(out);
+    await makeOutputDir(out);
     const splits: Split[] = options.split ? [options.split] : ['train', 'test'];
     for (const name of splits) {
       aborted(ctx);
@@ -216,6 +183,6 @@ export function exportCommand(
       }
       ctx.stdout.write(`${name}: wrote ${summary}\n`);
     }
-    done(ExitCode.OK);
-  });
-}
+    return ExitCode.OK;
+  },
+});

@@ -1,9 +1,13 @@
-import { isGzip, type Split } from '@fmnist/core/node';
-import type { Command } from 'commander';
+// `fmnist info`: counts, class balance, pixel statistics, paths and checksums of both splits.
+import { expectedChecksum, isGzip, type Split } from '@fmnist/core/node';
+import { hashFile } from './checksums.ts';
+import { defineCommand } from './command.ts';
 import type { CommandContext } from './context.ts';
-import { expectedSha256, hashFile, type LoadedSplit, type LocatedFile, loadSplit } from './data.ts';
-import { ExitCode, type ExitCodeValue } from './errors.ts';
-import { addCommonOptions, type CommonOptions, type DataTarget, resolveTarget } from './options.ts';
+import { ExitCode } from './errors.ts';
+import { type LoadedSplit, loadSplit } from './load.ts';
+import type { FoundFile } from './locate.ts';
+import type { CommonOptions } from './options.ts';
+import { type DataTarget, resolveTarget } from './target.ts';
 
 /** Statistics of one file as in `fmnist info --json`. */
 export interface FileInfo {
@@ -65,9 +69,9 @@ export async function splitStats(loaded: LoadedSplit, signal?: AbortSignal): Pro
   let squares = 0;
   for (let v = 0; v < 256; v++) squares += histogram[v] * (v - meanRaw) ** 2;
   const stdRaw = n > 0 ? Math.sqrt(squares / n) : 0;
-  const file = async (f: LocatedFile): Promise<FileInfo> => {
+  const file = async (f: FoundFile): Promise<FileInfo> => {
     const { bytes, sha256 } = await hashFile(f.path, signal);
-    const expected = expectedSha256(f.file, bytes);
+    const expected = expectedChecksum(f.file, bytes).sha256;
     return {
       path: f.path,
       sha256,
@@ -85,25 +89,16 @@ export async function splitStats(loaded: LoadedSplit, signal?: AbortSignal): Pro
 }
 
 /** `fmnist info`: counts, class balance, pixel statistics, paths and checksums of both splits. */
-export function infoCommand(
-  program: Command,
-  ctx: CommandContext,
-  done: (code: ExitCodeValue) => void,
-): void {
-  addCommonOptions(
-    program
-      .command('info')
-      .description(
-        'per split: image count, images per class, pixel mean/std, file paths and sha256',
-      )
-      .option('--json', 'print a JSON document instead of a table'),
-  ).action(async (options: CommonOptions & { json?: boolean }) => {
-    const target = resolveTarget(options, ctx);
-    const info = await datasetInfo(target, ctx);
+export const infoCommand = defineCommand({
+  name: 'info',
+  description: 'per split: image count, images per class, pixel mean/std, file paths and sha256',
+  configure: (command) => command.option('--json', 'print a JSON document instead of a table'),
+  run: async (options: CommonOptions & { json?: boolean }, ctx) => {
+    const info = await datasetInfo(resolveTarget(options, ctx), ctx);
     ctx.stdout.write(options.json ? `${JSON.stringify(info, null, 2)}\n` : formatInfo(info));
-    done(ExitCode.OK);
-  });
-}
+    return ExitCode.OK;
+  },
+});
 
 /** Loads both splits and gathers their statistics. */
 export async function datasetInfo(target: DataTarget, ctx: CommandContext): Promise<DatasetInfo> {

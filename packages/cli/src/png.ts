@@ -1,3 +1,4 @@
+// PNG encoding of grayscale images and RGBA grids (pngjs).
 import { PNG } from 'pngjs';
 
 function asBuffer(bytes: Uint8Array): Buffer {

@@ -1,20 +1,16 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+// `fmnist preview`: a PNG grid of images with each class name under its image.
 import path from 'node:path';
 import { type DatasetSplit, type Split, shuffledIndices } from '@fmnist/core/node';
-import type { Command } from 'commander';
 import { resolveClass } from './classes.ts';
+import { defineCommand } from './command.ts';
 import type { CommandContext } from './context.ts';
-import { loadSplit } from './data.ts';
 import { CliError, ExitCode, type ExitCodeValue } from './errors.ts';
 import { drawText, GLYPH_HEIGHT, textWidth } from './font.ts';
-import {
-  addCommonOptions,
-  type CommonOptions,
-  integerArg,
-  resolveTarget,
-  splitOption,
-} from './options.ts';
+import { loadSplit } from './load.ts';
+import { type CommonOptions, integerArg, splitOption } from './options.ts';
+import { writeOutput } from './outputFiles.ts';
 import { encodeRgbaPng } from './png.ts';
+import { resolveTarget } from './target.ts';
 
 /** Options of `fmnist preview`. */
 export interface PreviewOptions extends CommonOptions {
@@ -136,15 +132,11 @@ export function renderGrid(
 }
 
 /** `fmnist preview`: a PNG grid of images with their class names. */
-export function previewCommand(
-  program: Command,
-  ctx: CommandContext,
-  done: (code: ExitCodeValue) => void,
-): void {
-  addCommonOptions(
-    program
-      .command('preview')
-      .description('write a PNG grid of images with each class name under its image')
+export const previewCommand = defineCommand({
+  name: 'preview',
+  description: 'write a PNG grid of images with each class name under its image',
+  configure: (command) =>
+    command
       .requiredOption('-o, --out <file>', 'PNG file to write')
       .addOption(splitOption('test'))
       .option('-n, --count <n>', 'number of images (1-2500)', integerArg(1, 2500), 100)
@@ -156,10 +148,8 @@ export function previewCommand(
       .option('-c, --class <name|id>', 'only this class (name, e.g. "Sneaker", or id)')
       .option('--scale <k>', 'pixels per image pixel (1-16)', integerArg(1, 16), 3)
       .option('--columns <n>', 'images per row (default: a square grid)', integerArg(1, 2500)),
-  ).action(async (options: PreviewOptions) => {
-    done(await preview(options, ctx));
-  });
-}
+  run: (options: PreviewOptions, ctx) => preview(options, ctx),
+});
 
 async function preview(options: PreviewOptions, ctx: CommandContext): Promise<ExitCodeValue> {
   const target = resolveTarget(options, ctx);
@@ -184,14 +174,7 @@ async function preview(options: PreviewOptions, ctx: CommandContext): Promise<Ex
   }
   const { layout, rgba } = renderGrid(split, chosen, options.scale, options.columns);
   const out = path.resolve(options.out);
-  try {
-    await mkdir(path.dirname(out), { recursive: true });
-    await writeFile(out, encodeRgbaPng(layout.width, layout.height, rgba));
-  } catch (error) {
-    throw new CliError(ExitCode.FAILURE, `Could not write ${out}: ${(error as Error).message}.`, {
-      cause: error,
-    });
-  }
+  await writeOutput(out, encodeRgbaPng(layout.width, layout.height, rgba), { parents: true });
   const what = classId === undefined ? '' : ` of class ${target.descriptor.classNames[classId]}`;
   ctx.stdout.write(
     `Wrote ${out}: ${chosen.length} ${options.split} images${what} in a ${layout.columns} x ${layout.rows} grid, ${layout.width} x ${layout.height} pixels.\n`,

@@ -1,6 +1,8 @@
+// `run()`: the whole `fmnist` command line as a function, for the binary, programs and tests.
 import { readFileSync } from 'node:fs';
 import { listDatasets } from '@fmnist/core/node';
 import { Command, CommanderError } from 'commander';
+import { addCommand } from './command.ts';
 import type { CommandContext, Output } from './context.ts';
 import { downloadCommand } from './download.ts';
 import { CliError, EXIT_CODES_HELP, ExitCode, exitCodeFor, formatError } from './errors.ts';
@@ -53,12 +55,12 @@ export function createProgram(ctx: CommandContext, setCode: (code: number) => vo
     })
     .showSuggestionAfterError(true)
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\n${ENVIRONMENT_HELP}\n`);
-  downloadCommand(program, ctx, setCode);
-  verifyCommand(program, ctx, setCode);
-  infoCommand(program, ctx, setCode);
-  previewCommand(program, ctx, setCode);
-  showCommand(program, ctx, setCode);
-  exportCommand(program, ctx, setCode);
+  addCommand(program, downloadCommand, ctx, setCode);
+  addCommand(program, verifyCommand, ctx, setCode);
+  addCommand(program, infoCommand, ctx, setCode);
+  addCommand(program, previewCommand, ctx, setCode);
+  addCommand(program, showCommand, ctx, setCode);
+  addCommand(program, exportCommand, ctx, setCode);
   for (const command of program.commands) {
     command.addHelpText('after', `\n${EXIT_CODES_HELP}\n`);
   }

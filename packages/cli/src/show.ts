@@ -1,15 +1,12 @@
+// `fmnist show INDEX`: one image drawn in the terminal with Unicode half blocks, and its label.
 import type { DatasetSplit, Split } from '@fmnist/core/node';
-import { type Command, Option } from 'commander';
+import { Option } from 'commander';
+import { defineCommand } from './command.ts';
 import type { CommandContext } from './context.ts';
-import { loadSplit } from './data.ts';
-import { CliError, ExitCode, type ExitCodeValue } from './errors.ts';
-import {
-  addCommonOptions,
-  type CommonOptions,
-  integerArg,
-  resolveTarget,
-  splitOption,
-} from './options.ts';
+import { CliError, ExitCode } from './errors.ts';
+import { loadSplit } from './load.ts';
+import { type CommonOptions, integerArg, splitOption } from './options.ts';
+import { resolveTarget } from './target.ts';
 
 /** How `show` draws: 24-bit colour, the 256-colour grayscale ramp, or plain shading characters. */
 export type DrawMode = 'truecolor' | 'ansi256' | 'plain';
@@ -76,15 +73,11 @@ export function drawMode(
 }
 
 /** `fmnist show INDEX`: one image drawn in the terminal, with its label. */
-export function showCommand(
-  program: Command,
-  ctx: CommandContext,
-  done: (code: ExitCodeValue) => void,
-): void {
-  addCommonOptions(
-    program
-      .command('show')
-      .description('draw one image in the terminal with Unicode half blocks, with its label')
+export const showCommand = defineCommand({
+  name: 'show',
+  description: 'draw one image in the terminal with Unicode half blocks, with its label',
+  configure: (command) =>
+    command
       .argument('<index>', 'image index within the split, from 0', integerArg(0))
       .addOption(splitOption('test'))
       .addOption(
@@ -95,25 +88,24 @@ export function showCommand(
           .choices(['auto', 'always', 'never'])
           .default('auto'),
       ),
-  ).action(
-    async (
-      index: number,
-      options: CommonOptions & { split: Split; color: 'auto' | 'always' | 'never' },
-    ) => {
-      const target = resolveTarget(options, ctx);
-      const { split } = await loadSplit(target, options.split, ctx);
-      if (index >= split.count) {
-        throw new CliError(
-          ExitCode.USAGE,
-          `Index ${index} is out of range: the ${options.split} split has ${split.count} images (0 to ${split.count - 1}).`,
-        );
-      }
-      const label = split.labels[index];
-      ctx.stdout.write(drawImage(split, index, drawMode(options.color, ctx)));
-      ctx.stdout.write(
-        `${target.descriptor.id} ${options.split} #${index}: label ${label} (${split.classNames[label]})\n`,
+  run: async (
+    options: CommonOptions & { split: Split; color: 'auto' | 'always' | 'never' },
+    ctx,
+    [index]: [number],
+  ) => {
+    const target = resolveTarget(options, ctx);
+    const { split } = await loadSplit(target, options.split, ctx);
+    if (index >= split.count) {
+      throw new CliError(
+        ExitCode.USAGE,
+        `Index ${index} is out of range: the ${options.split} split has ${split.count} images (0 to ${split.count - 1}).`,
       );
-      done(ExitCode.OK);
-    },
-  );
-}
+    }
+    const label = split.labels[index];
+    ctx.stdout.write(drawImage(split, index, drawMode(options.color, ctx)));
+    ctx.stdout.write(
+      `${target.descriptor.id} ${options.split} #${index}: label ${label} (${split.classNames[label]})\n`,
+    );
+    return ExitCode.OK;
+  },
+});

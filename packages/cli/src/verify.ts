@@ -1,8 +1,12 @@
-import type { Command } from 'commander';
+// `fmnist verify`: the sha256 of every file of a dataset against its descriptor.
+import { expectedChecksum } from '@fmnist/core/node';
+import { hashFile } from './checksums.ts';
+import { defineCommand } from './command.ts';
 import type { CommandContext } from './context.ts';
-import { allFiles, expectedSha256, hashFile, locateFile, missingMessage } from './data.ts';
 import { ExitCode, type ExitCodeValue } from './errors.ts';
-import { addCommonOptions, type CommonOptions, resolveTarget } from './options.ts';
+import { isFound, locateFiles, missingMessage } from './locate.ts';
+import type { CommonOptions } from './options.ts';
+import { resolveTarget } from './target.ts';
 
 /** Result of checking one file, as `fmnist verify` prints it. */
 export interface VerifyLine {
@@ -19,22 +23,13 @@ export interface VerifyLine {
 }
 
 /** `fmnist verify`: the sha256 of every file against the dataset descriptor. */
-export function verifyCommand(
-  program: Command,
-  ctx: CommandContext,
-  done: (code: ExitCodeValue) => void,
-): void {
-  addCommonOptions(
-    program
-      .command('verify')
-      .description(
-        'check the sha256 of all four files against the dataset descriptor; exit 0 only if all match',
-      )
-      .option('--json', 'print the results as JSON'),
-  ).action(async (options: CommonOptions & { json?: boolean }) => {
-    done(await verify(options, ctx));
-  });
-}
+export const verifyCommand = defineCommand({
+  name: 'verify',
+  description:
+    'check the sha256 of all four files against the dataset descriptor; exit 0 only if all match',
+  configure: (command) => command.option('--json', 'print the results as JSON'),
+  run: (options: CommonOptions & { json?: boolean }, ctx) => verify(options, ctx),
+});
 
 async function verify(
   options: CommonOptions & { json?: boolean },
@@ -42,17 +37,17 @@ async function verify(
 ): Promise<ExitCodeValue> {
   const target = resolveTarget(options, ctx);
   const lines: VerifyLine[] = [];
-  for (const file of allFiles(target)) {
+  for (const located of await locateFiles(target)) {
     if (ctx.signal.aborted) break;
-    const located = await locateFile(target, file);
-    if (!located) {
+    const { file } = located;
+    if (!isFound(located)) {
       lines.push({ file: file.name, status: 'missing', expected: file.sha256 });
       if (!options.json)
         ctx.stdout.write(`MISSING   ${file.name}  ${missingMessage(target, file)}\n`);
       continue;
     }
     const { bytes, sha256 } = await hashFile(located.path, ctx.signal);
-    const expected = expectedSha256(file, bytes);
+    const expected = expectedChecksum(file, bytes).sha256;
     const status = expected === undefined ? 'unchecked' : sha256 === expected ? 'ok' : 'mismatch';
     lines.push({ file: file.name, status, path: located.path, sha256, expected });
     if (!options.json) {

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellOrigin, gridLayout } from '../src/preview.ts';
 import { FILES, fmnist, rawIdx, realTestSplit, removeDir, tempDir } from './helpers.ts';
 
+// Written out rather than imported from core's descriptor: this is the independent oracle the
+// CLI's output is checked against (the published class names, in label order).
 const CLASSES = [
   'T-shirt/top',
   'Trouser',
@@ -185,20 +187,12 @@ describe('show', () => {
 
 describe('export', () => {
   const limit = 20;
+  /** The first `limit` images of the test split. */
+  const firstTest = ['--split', 'test', '--limit', String(limit)];
 
   it('png: <split>/<class>/<index>.png with the exact IDX pixels', async () => {
     const out = path.join(work, 'png');
-    const r = await run([
-      'export',
-      '--format',
-      'png',
-      '--out',
-      out,
-      '--split',
-      'test',
-      '--limit',
-      String(limit),
-    ]);
+    const r = await run(['export', '--format', 'png', '--out', out, ...firstTest]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const { images, labels } = realTestSplit();
@@ -225,17 +219,7 @@ describe('export', () => {
 
   it('npy: uint8 arrays N x 28 x 28 and N whose bytes equal the IDX bodies', async () => {
     const out = path.join(work, 'npy');
-    const r = await run([
-      'export',
-      '-f',
-      'npy',
-      '-o',
-      out,
-      '--split',
-      'test',
-      '--limit',
-      String(limit),
-    ]);
+    const r = await run(['export', '-f', 'npy', '-o', out, ...firstTest]);
     expect(r.code).toBe(0);
     const { images, labels } = realTestSplit();
     const parse = (file: string) => {
