@@ -1,4 +1,6 @@
+// Operations on one in-memory split (DatasetSplit): check, subset, filter, concatenate, shard, split off validation, shuffle.
 import type { Split } from './datasets.ts';
+import { type DistributedShardOptions, distributedShardIndices } from './distributedShard.ts';
 import { FmnistError } from './errors.ts';
 import { mulberry32, shuffledIndices, shuffleInPlace } from './random.ts';
 import { isUint8Array } from './transforms.ts';
@@ -152,7 +154,44 @@ export function filterClasses(
   return gather(split, indices);
 }
 
-/** Which shard {@link shard} returns. */
+/**
+ * Samples of several splits of one dataset, one split after another, in a new copy. Used for
+ * `'train+test'` split strings. The result's `split` field is the first part's.
+ *
+ * @throws FmnistError `INVALID_ARGUMENT` for no parts, or parts that differ in `dataset`,
+ *   `imageShape` or `classNames`.
+ */
+export function concatSplits(parts: readonly DatasetSplit[]): DatasetSplit {
+  if (!parts || parts.length === 0) fail('concatSplits: pass at least one split');
+  for (const part of parts) assertDatasetSplit(part);
+  const first = parts[0];
+  const pixels = first.imageShape[0] * first.imageShape[1];
+  for (const part of parts) {
+    const same =
+      part.dataset === first.dataset &&
+      part.imageShape[0] === first.imageShape[0] &&
+      part.imageShape[1] === first.imageShape[1] &&
+      part.classNames.length === first.classNames.length &&
+      part.classNames.every((name, i) => name === first.classNames[i]);
+    if (!same) {
+      fail(
+        `concatSplits: every part must share dataset, imageShape and classNames; "${part.dataset}" ${part.imageShape.join('x')} differs from "${first.dataset}" ${first.imageShape.join('x')}`,
+      );
+    }
+  }
+  const count = parts.reduce((sum, part) => sum + part.count, 0);
+  const images = new Uint8Array(count * pixels);
+  const labels = new Uint8Array(count);
+  let at = 0;
+  for (const part of parts) {
+    images.set(part.images.subarray(0, part.count * pixels), at * pixels);
+    labels.set(part.labels.subarray(0, part.count), at);
+    at += part.count;
+  }
+  return { ...first, images, labels, count };
+}
+
+/** The `{ index, count }` form of {@link shard}: contiguous blocks. */
 export interface ShardOptions {
   /** This shard's number, `0 .. count-1` (e.g. a worker's rank). */
   index: number;
@@ -161,20 +200,41 @@ export interface ShardOptions {
 }
 
 /**
- * One of `count` contiguous, near-equal shards (zero-copy views). Shards are contiguous, not
- * interleaved: with `N` samples, the first `N % count` shards get `ceil(N / count)` samples and the
- * rest `floor(N / count)`, in order, so together the shards cover every sample exactly once. Shuffle
- * first (see {@link shuffleSplit}) if the split is sorted in some way.
+ * One worker's part of a split, in one of two forms.
  *
- * @throws FmnistError `INVALID_ARGUMENT` for a non-positive `count` or an `index` outside `0..count-1`.
+ * `{ rank, worldSize, seed?, epoch?, shuffle?, dropLast? }` (see {@link DistributedShardOptions}):
+ * PyTorch `DistributedSampler` semantics, a copy. Every rank shuffles with `seed + epoch`, takes
+ * positions `rank, rank + worldSize, ...` and gets the same number of samples (padding by wrapping
+ * to the start, or trimming with `dropLast`); see `distributedShardIndices`. The permutation is
+ * fmnist's Mulberry32 shuffle, not PyTorch's bit for bit.
+ *
+ * `{ index, count }` (the older form, kept as it was): one of `count` contiguous, near-equal
+ * shards (zero-copy views), not interleaved and not padded: with `N` samples, the first
+ * `N % count` shards get `ceil(N / count)` samples and the rest `floor(N / count)`, in order, so
+ * together the shards cover every sample exactly once. Shuffle first (see {@link shuffleSplit}) if
+ * the split is sorted in some way. It equals `{ rank: index, worldSize: count, shuffle: false }`
+ * only when `count` is 1.
+ *
+ * @throws FmnistError `INVALID_ARGUMENT` for a non-positive `count`/`worldSize`, an `index`/`rank`
+ *   outside `0..count-1`, or options that mix the two forms.
  */
-export function shard(split: DatasetSplit, options: ShardOptions): DatasetSplit {
+export function shard(
+  split: DatasetSplit,
+  options: ShardOptions | DistributedShardOptions,
+): DatasetSplit {
   assertDatasetSplit(split);
-  const { index, count } = options ?? ({} as ShardOptions);
-  if (!Number.isInteger(count) || count < 1) {
+  const given = (options ?? {}) as Partial<ShardOptions & DistributedShardOptions>;
+  if (given.rank !== undefined || given.worldSize !== undefined) {
+    if (given.index !== undefined || given.count !== undefined) {
+      fail('shard: pass either { rank, worldSize } or { index, count }, not both');
+    }
+    return gather(split, distributedShardIndices(split.count, given as DistributedShardOptions));
+  }
+  const { index, count } = given;
+  if (!Number.isInteger(count) || count === undefined || count < 1) {
     fail(`shard: count must be a positive integer, got ${String(count)}`);
   }
-  if (!Number.isInteger(index) || index < 0 || index >= count) {
+  if (!Number.isInteger(index) || index === undefined || index < 0 || index >= count) {
     fail(`shard: index must be an integer from 0 to ${count - 1}, got ${String(index)}`);
   }
   const base = Math.floor(split.count / count);

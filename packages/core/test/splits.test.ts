@@ -10,6 +10,8 @@ import {
   trainValidationSplit,
 } from '@fmnist/core';
 import { describe, expect, it } from 'vitest';
+// Not yet exported from the package entry (the lead wires it); the module is the same one.
+import { concatSplits } from '../src/splits.ts';
 
 /**
  * A split of 2x2 images whose pixel p of image i is `i * 4 + p` (unique while i < 64), so every
@@ -198,6 +200,49 @@ describe('shard', () => {
       'shard: index must be an integer from 0 to 1, got 2.',
     );
     expect(errorOf(() => shard(s, { index: -1, count: 2 }))).toMatch(/got -1/);
+  });
+});
+
+describe('shard: the two forms', () => {
+  it('the { index, count } form is contiguous; { rank, worldSize } interleaves', () => {
+    const s = makeSplit(range(10).map((i) => i % 4));
+    expect(sources(shard(s, { index: 1, count: 3 }))).toEqual([4, 5, 6]);
+    expect(sources(shard(s, { rank: 1, worldSize: 3, shuffle: false }))).toEqual([1, 4, 7, 0]);
+    // they agree only for a single shard
+    expect(sources(shard(s, { rank: 0, worldSize: 1, shuffle: false }))).toEqual(
+      sources(shard(s, { index: 0, count: 1 })),
+    );
+  });
+});
+
+describe('concatSplits', () => {
+  it("joins parts in order into a copy that keeps the first part's fields", () => {
+    const s = makeSplit(range(6).map((i) => i % 4));
+    const a = subset(s, { start: 4 });
+    const b = subset(s, { start: 0, count: 2 });
+    const joined = concatSplits([a, { ...b, split: 'test' }, a]);
+    expect(sources(joined)).toEqual([4, 5, 0, 1, 4, 5]);
+    expect([...joined.labels]).toEqual([0, 1, 0, 1, 0, 1]);
+    expect(joined.count).toBe(6);
+    expect(joined.split).toBe('train');
+    expect(joined.images.buffer).not.toBe(s.images.buffer);
+    expect(sources(concatSplits([b]))).toEqual([0, 1]);
+    expect(concatSplits([subset(s, { count: 0 }), b]).count).toBe(2);
+  });
+
+  it('rejects no parts and parts of different datasets or shapes', () => {
+    const s = makeSplit([0, 1]);
+    expect(errorOf(() => concatSplits([]))).toBe('concatSplits: pass at least one split.');
+    expect(errorOf(() => concatSplits([s, { ...s, dataset: 'other' }]))).toBe(
+      'concatSplits: every part must share dataset, imageShape and classNames; "other" 2x2 differs from "toy" 2x2.',
+    );
+    expect(errorOf(() => concatSplits([s, { ...s, imageShape: [1, 4] as const }]))).toMatch(
+      /"toy" 1x4 differs from "toy" 2x2/,
+    );
+    expect(errorOf(() => concatSplits([s, { ...s, classNames: ['a', 'b', 'c', 'e'] }]))).toMatch(
+      /must share dataset, imageShape and classNames/,
+    );
+    expect(errorOf(() => concatSplits([s, { ...s, count: 3 }]))).toMatch(/Invalid DatasetSplit/);
   });
 });
 
