@@ -1,3 +1,4 @@
+// A split as brain.js training data in chunks, lazily, in core batches order.
 import {
   assertDatasetSplit,
   type Batch,

@@ -1,3 +1,4 @@
+// The fix for brain.js 2.0.0-beta.24's NeuralNetworkGPU input kernel, and which gpu.js mode a network runs in.
 const PATCHED = Symbol.for('@fmnist/brain.gpuInputKernel');
 
 /** The members of brain.js 2's `NeuralNetworkGPU` that {@link patchNeuralNetworkGPU} touches. */

@@ -4,8 +4,15 @@
 export type { BrainChunk, BrainChunkOptions } from './chunks.ts';
 export { trainingChunks, trainingChunksAsync } from './chunks.ts';
 // decode.ts
-export type { BrainOutput, DecodedOutput } from './decode.ts';
-export { decodeOutput, decodeScores, outputToClassIndex, outputToClassName } from './decode.ts';
+export type { BrainOutput, DecodedOutput, DecodeOutputOptions } from './decode.ts';
+export {
+  decodeClasses,
+  decodeClassNames,
+  decodeOutput,
+  decodeScores,
+  outputToClassIndex,
+  outputToClassName,
+} from './decode.ts';
 // gpu.ts
 export { gpuMode, patchNeuralNetworkGPU } from './gpu.ts';
 // predict.ts

@@ -1,5 +1,6 @@
+// Running every image of a split through a brain.js network and returning the predicted classes.
 import { assertDatasetSplit, type DatasetSplit, FmnistError, toFloat32 } from '@fmnist/core';
-import { type BrainOutput, decodeOutput } from './decode.ts';
+import { type BrainOutput, decodeOne } from './decode.ts';
 import type { BrainDataOptions } from './trainingSet.ts';
 import { resolveFormat } from './version.ts';
 
@@ -28,7 +29,7 @@ export interface PredictOptions
  *
  * Pixels are converted one image at a time into a reused buffer (use the same `normalize` as for
  * training), so predicting the 10,000 test images needs no 31 MB float copy. Outputs are decoded
- * with {@link decodeOutput}, so arrays, position-keyed and class-name-keyed outputs all work, and
+ * like `decodeOutput`, so arrays, position-keyed and class-name-keyed outputs all work, and
  * a NaN output is an error.
  *
  * @throws FmnistError `INVALID_ARGUMENT` for a malformed split, a `net` without `run`, or a NaN
@@ -72,7 +73,7 @@ export function predictClasses(
       for (let p = 0; p < pixels; p++) array[p] = row[p];
       input = array;
     }
-    predictions[i] = decodeOutput(run(input), split.classNames).index;
+    predictions[i] = decodeOne(run(input), split.classNames).index;
     if (options.onProgress && ((i + 1) % every === 0 || i + 1 === split.count)) {
       options.onProgress(i + 1, split.count);
     }

@@ -1,3 +1,4 @@
+// A split as one brain.js training set: inputs, one-hot or class-name outputs.
 import {
   assertDatasetSplit,
   type DatasetSplit,

@@ -1,3 +1,4 @@
+// Validating a brain.js training set against the inputs that make brain.js return NaN.
 import { FmnistError } from '@fmnist/core';
 
 /** Options for {@link assertBrainTrainingSet}. */

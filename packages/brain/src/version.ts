@@ -1,3 +1,4 @@
+// Which brain.js a network or module is, and the input format that follows from it.
 import { FmnistError } from '@fmnist/core';
 
 /**

@@ -1,3 +1,4 @@
+// Both brain.js versions for real: training, prediction, and the failures turned into errors.
 import { type DatasetSplit, type FmnistError, subset } from '@fmnist/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -1,14 +1,10 @@
+// The shared adapter contract, run against the brain.js adapter.
 import { describeAdapterContract } from '@fmnist/test-utils';
-import {
-  decodeOutput,
-  decodeScores,
-  toBrainTrainingSet,
-  trainingChunksAsync,
-} from '../src/index.ts';
+import { decodeClasses, toBrainTrainingSet, trainingChunksAsync } from '../src/index.ts';
 
 /** Reads the one-hot outputs of a brain.js training set back as class ids. */
 function labelsOf(data: { output: ArrayLike<number> | Readonly<Record<string, number>> }[]) {
-  return data.map((datum) => decodeOutput(datum.output).index);
+  return decodeClasses(data.map((datum) => datum.output));
 }
 
 /** Concatenates the inputs (views on one buffer) back into one array of pixels. */
@@ -37,5 +33,5 @@ describeAdapterContract({
       yield { pixels: chunk.inputs, labels: labelsOf(chunk.data) };
     }
   },
-  decode: async (scores, count, numClasses) => decodeScores(scores, count, numClasses),
+  decode: async (scores, count, numClasses) => decodeClasses(scores, count, numClasses),
 });

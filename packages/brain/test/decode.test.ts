@@ -1,6 +1,14 @@
+// Decoding net.run() outputs: decodeOutput, decodeClasses, decodeClassNames and the deprecated names.
 import { argmax, FmnistError, fashionMnist } from '@fmnist/core';
 import { describe, expect, it } from 'vitest';
-import { decodeOutput, decodeScores, outputToClassIndex, outputToClassName } from '../src/index.ts';
+import {
+  decodeClasses,
+  decodeClassNames,
+  decodeOutput,
+  decodeScores,
+  outputToClassIndex,
+  outputToClassName,
+} from '../src/index.ts';
 
 const names = fashionMnist.classNames;
 
@@ -20,7 +28,17 @@ describe('decodeOutput', () => {
   const scores = [0.1, 0.05, 0.2, 0.9, 0.3, 0, 0, 0, 0, 0.89];
 
   it('decodes arrays and Float32Arrays', () => {
-    expect(decodeOutput(scores, names)).toEqual({ index: 3, name: 'Dress', score: 0.9 });
+    expect(decodeOutput(scores, names)).toEqual({
+      count: 1,
+      numClasses: 10,
+      classes: new Uint8Array([3]),
+      names: ['Dress'],
+      scores: Float32Array.from(scores),
+      index: 3,
+      name: 'Dress',
+      score: 0.9,
+    });
+    expect(decodeOutput(scores, { classNames: names })).toEqual(decodeOutput(scores, names));
     expect(decodeOutput(Float32Array.from(scores)).index).toBe(3);
     expect(decodeOutput(Float32Array.from(scores)).name).toBeUndefined();
     expect(outputToClassIndex(scores)).toBe(3);
@@ -58,6 +76,48 @@ describe('decodeOutput', () => {
     invalid(() => decodeOutput(['0.5'] as unknown as number[]), /not a number/);
     invalid(() => decodeOutput(null as unknown as number[]));
     invalid(() => decodeOutput('0.5' as unknown as number[]));
+  });
+});
+
+describe('decodeOutput / decodeClasses / decodeClassNames on lists of outputs', () => {
+  const rows = [
+    [0.1, 0.9, 0],
+    [0.7, 0.2, 0.1],
+  ];
+
+  it('decodes every output, with row-major scores in class order', () => {
+    const decoded = decodeOutput(rows);
+    expect(decoded).toMatchObject({ count: 2, numClasses: 3, index: 1 });
+    expect(decoded.classes).toEqual(new Uint8Array([1, 0]));
+    expect(decoded.scores).toEqual(Float32Array.from(rows.flat()));
+    expect(decodeClasses(rows)).toEqual(new Uint8Array([1, 0]));
+    expect(decodeClasses(rows.map((r) => Float32Array.from(r)))).toEqual(new Uint8Array([1, 0]));
+    expect(decodeClasses(rows.flat(), 2, 3)).toEqual(new Uint8Array([1, 0]));
+    expect(decodeClasses(rows[0])).toEqual(new Uint8Array([1]));
+    expect(decodeClasses([])).toEqual(new Uint8Array(0));
+  });
+
+  it('fills the scores a partial hash leaves out with -Infinity', () => {
+    const decoded = decodeOutput([{ Bag: 0.7 }, { Trouser: 0.4, Bag: 0.1 }], { classNames: names });
+    expect(decoded.classes).toEqual(new Uint8Array([8, 1]));
+    expect(decoded.names).toEqual(['Bag', 'Trouser']);
+    expect(decoded.scores[8]).toBeCloseTo(0.7, 6);
+    expect(decoded.scores[0]).toBe(Number.NEGATIVE_INFINITY);
+  });
+
+  it('names the classes of one output, a list, or row-major scores', () => {
+    const scores = [0.1, 0.05, 0.2, 0.9, 0.3, 0, 0, 0, 0, 0.89];
+    expect(decodeClassNames(scores, names)).toEqual(['Dress']);
+    expect(decodeClassNames([scores, scores], names)).toEqual(['Dress', 'Dress']);
+    expect(decodeClassNames([...scores, ...scores], names, 2)).toEqual(['Dress', 'Dress']);
+    expect(decodeClassNames({ Sneaker: 0.2, Bag: 0.1 }, names)).toEqual(['Sneaker']);
+    invalid(() => decodeClassNames([Number.NaN, 1], ['a', 'b']), /NaN/);
+    invalid(() => decodeClasses([{ Hat: 1 }]), /pass classNames/);
+    invalid(() => decodeClasses([0.1, Number.NaN], 1, 2), /row 0 has a NaN/);
+  });
+
+  it('keeps decodeScores as the same function as decodeClasses', () => {
+    expect(decodeScores).toBe(decodeClasses);
   });
 });
 

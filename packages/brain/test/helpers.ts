@@ -1,6 +1,7 @@
-import { type DatasetSplit, fashionMnist } from '@fmnist/core';
+// Test helpers of the brain adapter: both brain.js versions for real, and split fixtures.
+import type { DatasetSplit } from '@fmnist/core';
 import { loadDataset } from '@fmnist/core/node';
-import { realDataDir } from '@fmnist/test-utils';
+import { contractSplit, realDataDir } from '@fmnist/test-utils';
 
 /** brain.js 2.0.0-beta.24's module (`import * as brain from 'brain.js'`). */
 export type BrainV2 = typeof import('brain.js');
@@ -49,29 +50,9 @@ export function realSplit(split: 'train' | 'test'): Promise<DatasetSplit> {
   return loadDataset({ split, dataDir: realDataDir('fashion-mnist'), cache: false });
 }
 
-/** A deterministic split: every class present, pixels spread over 0..255. */
-export function syntheticSplit(count = 23): DatasetSplit {
-  const size = 28 * 28;
-  const images = new Uint8Array(count * size);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    labels[i] = (i * 3) % 10;
-    for (let p = 0; p < size; p++) images[i * size + p] = (i * 29 + p * 11) % 256;
-  }
-  return {
-    dataset: fashionMnist.id,
-    split: 'train',
-    images,
-    labels,
-    count,
-    imageShape: [28, 28],
-    classNames: fashionMnist.classNames,
-  };
-}
-
 /** The split with its image bytes cut short, which every entry point must reject. */
 export function raggedSplit(): DatasetSplit {
-  const split = syntheticSplit();
+  const split = contractSplit(23);
   return { ...split, images: split.images.subarray(0, split.images.length - 3) };
 }
 

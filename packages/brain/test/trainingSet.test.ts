@@ -1,3 +1,4 @@
+// toBrainTrainingSet: zero-copy views, formats, labels, subsets and errors.
 import {
   type DatasetSplit,
   FmnistError,
@@ -6,9 +7,10 @@ import {
   shuffledIndices,
   toFloat32,
 } from '@fmnist/core';
+import { contractSplit } from '@fmnist/test-utils';
 import { describe, expect, it } from 'vitest';
 import { toBrainTrainingSet } from '../src/index.ts';
-import { loadBrainV1, raggedSplit, syntheticSplit } from './helpers.ts';
+import { loadBrainV1, raggedSplit } from './helpers.ts';
 
 const PIXELS = 784;
 
@@ -25,7 +27,7 @@ function expectInvalid(fn: () => unknown, message?: RegExp) {
 }
 
 describe('toBrainTrainingSet', () => {
-  const split = syntheticSplit(23);
+  const split = contractSplit(23);
 
   it('hands out Float32Array views on one buffer, no per-sample copies', () => {
     const data = toBrainTrainingSet(split);

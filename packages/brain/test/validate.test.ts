@@ -1,7 +1,8 @@
+// assertBrainTrainingSet: what it accepts and the malformed sets it refuses.
 import { FmnistError } from '@fmnist/core';
+import { contractSplit } from '@fmnist/test-utils';
 import { describe, expect, it } from 'vitest';
 import { assertBrainTrainingSet, toBrainTrainingSet } from '../src/index.ts';
-import { syntheticSplit } from './helpers.ts';
 
 function invalid(data: unknown, message: RegExp, options = {}) {
   try {
@@ -17,7 +18,7 @@ function invalid(data: unknown, message: RegExp, options = {}) {
 
 describe('assertBrainTrainingSet', () => {
   it('accepts what toBrainTrainingSet makes, in every form', () => {
-    const split = syntheticSplit(12);
+    const split = contractSplit(12);
     assertBrainTrainingSet(toBrainTrainingSet(split), { inputSize: 784, outputSize: 10 });
     assertBrainTrainingSet(toBrainTrainingSet(split, { format: 'array' }));
     assertBrainTrainingSet(toBrainTrainingSet(split, { labels: 'class-names' }));

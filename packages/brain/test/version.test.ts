@@ -1,3 +1,4 @@
+// detectBrainVersion on both brain.js versions and their package.json files.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { FmnistError } from '@fmnist/core';

@@ -1,52 +1,47 @@
-// The public API of @fmnist/onnx, listed explicitly.
+// The public API of @fmnist/onnx, listed explicitly. One section per source file.
 
-// exportTfjs.ts: tfjs Layers model -> ONNX
-export type {
-  ExportOnnxOptions,
-  OnnxInputLayout,
-  SavableLayersModel,
-  TfjsModelArtifacts,
-  TfjsModelJson,
-  TfjsWeightSpec,
-} from './exportTfjs.ts';
-export {
-  exportLayersModel,
-  exportTfjsToOnnx,
-  tfjsArtifactsFromFiles,
-  tfjsToOnnxModel,
-} from './exportTfjs.ts';
-
-// modelIo.ts: reading a model's inputs and decoding its outputs
-export type {
-  DecodedOutput,
-  DecodeOutputOptions,
-  ModelValueInfo,
-  OrtSessionLike,
-  OutputLike,
-  PredictOptions,
-} from './modelIo.ts';
+// decode.ts: decoding a classifier's output
+export type { DecodedOutput, DecodeOutputOptions, OutputLike } from './decode.ts';
 export {
   classNamesOf,
+  decodeClasses,
+  decodeClassNames,
   decodeOutput,
-  describeInputs,
-  describeOutputs,
   isProbabilityRows,
-  layoutFromDims,
-  modelInput,
-  predict,
   softmax,
-} from './modelIo.ts';
-
-// onnxModel.ts: ONNX protobuf encode/decode
+} from './decode.ts';
+// deprecated.ts: the exporter's names (now in @fmnist/onnx/export) and `predict`, for one release
 export type {
+  ExportOnnxOptions,
   OnnxAttribute,
   OnnxDim,
+  OnnxInputLayout,
   OnnxModel,
   OnnxNode,
   OnnxTensor,
   OnnxValueInfo,
-} from './onnxModel.ts';
-export { decodeOnnxModel, encodeOnnxModel, OnnxAttributeType, OnnxDataType } from './onnxModel.ts';
+  SavableLayersModel,
+  TfjsModelArtifacts,
+  TfjsModelJson,
+  TfjsWeightSpec,
+} from './deprecated.ts';
+export {
+  decodeOnnxModel,
+  encodeOnnxModel,
+  exportLayersModel,
+  exportTfjsToOnnx,
+  OnnxAttributeType,
+  OnnxDataType,
+  predict,
+  tfjsArtifactsFromFiles,
+  tfjsToOnnxModel,
+} from './deprecated.ts';
+// predict.ts: running a session and decoding its output
+export type { PredictOptions } from './predict.ts';
+export { predictClasses, predictOutput } from './predict.ts';
+// session.ts: a session's declared inputs and outputs
+export type { ModelValueInfo, OrtSessionLike } from './session.ts';
+export { describeInputs, describeOutputs, layoutFromDims, modelInput } from './session.ts';
 // tensors.ts: dataset splits as onnxruntime tensors and batches
 export type {
   LabelType,

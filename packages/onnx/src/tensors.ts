@@ -1,3 +1,4 @@
+// Dataset splits as onnxruntime tensors: whole splits, label tensors and batch iterators.
 import {
   assertDatasetSplit,
   type Batch,

@@ -1,3 +1,4 @@
+// The tfjs -> ONNX exporter: every layer and activation against model.predict in both runtimes.
 import { isFmnistError } from '@fmnist/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,7 +9,7 @@ import {
   type TfjsModelArtifacts,
   type TfjsModelJson,
   tfjsArtifactsFromFiles,
-} from '../src/index.ts';
+} from '../src/export/index.ts';
 import { maxAbsDiff, ortNode, ortWeb, sessions, tf, tfReady } from './helpers.ts';
 
 const N = 7;

@@ -1,3 +1,4 @@
+// Test helpers of the onnx adapter: both runtimes, tfjs on cpu, sessions of exported bytes.
 import * as tf from '@tensorflow/tfjs';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';

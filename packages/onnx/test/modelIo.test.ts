@@ -1,12 +1,13 @@
+// A session's declared inputs and outputs, output decoding, and predict.
 import { isFmnistError } from '@fmnist/core';
 import { contractSplit } from '@fmnist/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { exportLayersModel } from '../src/export/index.ts';
 import {
   classNamesOf,
   decodeOutput,
   describeInputs,
   describeOutputs,
-  exportLayersModel,
   isProbabilityRows,
   layoutFromDims,
   modelInput,

@@ -1,3 +1,4 @@
+// ONNX protobuf encode/decode round trips, and models both runtimes load.
 import { isFmnistError } from '@fmnist/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,7 +7,7 @@ import {
   OnnxAttributeType,
   OnnxDataType,
   type OnnxModel,
-} from '../src/index.ts';
+} from '../src/export/index.ts';
 import { ortNode, ortWeb } from './helpers.ts';
 
 const reluModel: OnnxModel = {

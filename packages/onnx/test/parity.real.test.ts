@@ -1,8 +1,10 @@
+// tfjs -> ONNX parity on the real Fashion-MNIST test images.
 import { argmax, type DatasetSplit, subset } from '@fmnist/core';
 import { loadDataset } from '@fmnist/core/node';
 import { realDataDir } from '@fmnist/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exportLayersModel, toOrtTensor } from '../src/index.ts';
+import { exportLayersModel } from '../src/export/index.ts';
+import { toOrtTensor } from '../src/index.ts';
 import { maxAbsDiff, ortNode, ortWeb, sessions, tf, tfReady } from './helpers.ts';
 
 /**

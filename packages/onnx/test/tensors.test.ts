@@ -1,3 +1,4 @@
+// Splits as onnxruntime tensors and batches, the adapter contract, and proxy-worker safety.
 import {
   type DatasetSplit,
   fashionMnist,
@@ -8,7 +9,7 @@ import {
 import { contractSplit, describeAdapterContract } from '@fmnist/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
-  decodeOutput,
+  decodeClasses,
   isDetached,
   labelArray,
   ortBatches,
@@ -44,7 +45,7 @@ describeAdapterContract({
       }
     })(),
   decode: async (scores, count, numClasses) =>
-    decodeOutput(new Tensor('float32', scores, [count, numClasses])).classes,
+    decodeClasses(new Tensor('float32', scores, [count, numClasses])),
 });
 
 /** Moves a buffer away the way onnxruntime-web's proxy worker does (a transfer). */

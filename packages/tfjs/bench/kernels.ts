@@ -6,7 +6,8 @@
 import { loadDataset } from '@fmnist/core/node';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmTrainingKernels, toTensors, toTfDataset } from '../src/index.ts';
+import { toTensors, toTfDataset } from '../src/index.ts';
+import { registerWasmTrainingKernels } from '../src/wasm-kernels/index.ts';
 
 type Shape4 = [number, number, number, number];
 const cases: [string, Shape4, Shape4, number][] = [

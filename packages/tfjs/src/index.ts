@@ -1,8 +1,13 @@
 // The public API of @fmnist/tfjs, listed explicitly. One section per source file.
 
+// decode.ts
+export type { DecodedOutput, DecodeOutputOptions } from './decode.ts';
+export { decodeClasses, decodeClassNames, decodeOutput } from './decode.ts';
+// deprecated.ts: the wasm kernels, now in @fmnist/tfjs/wasm-kernels, for one release
+export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './deprecated.ts';
 // predict.ts
 export type { PredictOptions, Predictor } from './predict.ts';
-export { decodeClasses, decodeClassNames, predictClasses } from './predict.ts';
+export { predictClasses } from './predict.ts';
 // tensors.ts
 export type {
   ImagesTensor,
@@ -15,6 +20,3 @@ export { toTensors } from './tensors.ts';
 // tfDataset.ts
 export type { TfBatch, TfDatasetOptions } from './tfDataset.ts';
 export { toTfDataset } from './tfDataset.ts';
-
-// wasmKernels.ts
-export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasmKernels.ts';

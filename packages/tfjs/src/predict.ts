@@ -1,5 +1,5 @@
+// Running a tfjs model over images in batches and returning the predicted class of each.
 import {
-  argmax,
   assertDatasetSplit,
   batches,
   type DatasetSplit,
@@ -9,67 +9,11 @@ import {
   type Normalize,
 } from '@fmnist/core';
 import { dispose, slice, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
+import { decodeClasses, isTensor } from './decode.ts';
 
 /** Anything with a Keras-style `predict`: a `tf.LayersModel`, a `tf.GraphModel`, a `tf.Sequential`. */
 export interface Predictor {
   predict(x: Tensor, ...rest: never[]): Tensor | Tensor[];
-}
-
-/**
- * The class id of each row of a score matrix (logits or probabilities), via core's `argmax`
- * (ties go to the lowest id, NaN never wins).
- *
- * @param scores A `[count, numClasses]` tensor (read asynchronously and not disposed), or
- *   row-major numbers with `count` and `numClasses` given.
- * @param count Rows; required for plain arrays, checked against a tensor's shape.
- * @param numClasses Row width; required for plain arrays, checked against a tensor's shape.
- * @throws FmnistError `INVALID_ARGUMENT` for a tensor that is not 2-D or sizes that disagree.
- */
-export async function decodeClasses(
-  scores: Tensor | ArrayLike<number>,
-  count?: number,
-  numClasses?: number,
-): Promise<Uint8Array> {
-  if (isTensor(scores)) {
-    if (scores.rank !== 2) {
-      throw new FmnistError(
-        'INVALID_ARGUMENT',
-        `decodeClasses: expected a [count, numClasses] tensor, got shape [${scores.shape}].`,
-      );
-    }
-    const [rows, columns] = scores.shape as [number, number];
-    if (
-      (count !== undefined && count !== rows) ||
-      (numClasses !== undefined && numClasses !== columns)
-    ) {
-      throw new FmnistError(
-        'INVALID_ARGUMENT',
-        `decodeClasses: tensor shape [${scores.shape}] disagrees with count ${count} / numClasses ${numClasses}.`,
-      );
-    }
-    return argmax(await scores.data(), rows, columns);
-  }
-  if (count === undefined || numClasses === undefined) {
-    throw new FmnistError(
-      'INVALID_ARGUMENT',
-      'decodeClasses: count and numClasses are required for a plain array of scores.',
-    );
-  }
-  return argmax(scores, count, numClasses);
-}
-
-/**
- * Like {@link decodeClasses}, but returns class names (e.g. `'Ankle boot'`).
- *
- * @param classNames Names by class id, e.g. `split.classNames` or `fashionMnist.classNames`.
- */
-export async function decodeClassNames(
-  scores: Tensor | ArrayLike<number>,
-  classNames: readonly string[],
-  count?: number,
-): Promise<string[]> {
-  const ids = await decodeClasses(scores, count, isTensor(scores) ? undefined : classNames.length);
-  return Array.from(ids, (id) => classNames[id]);
 }
 
 /** Options for {@link predictClasses}. */
@@ -147,15 +91,4 @@ export async function predictClasses(
     offset += part.length;
   }
   return result;
-}
-
-function isTensor(value: unknown): value is Tensor {
-  // Duck-typed: several copies of tfjs-core may coexist, so instanceof is unreliable.
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'dataId' in value &&
-    'shape' in value &&
-    typeof (value as Tensor).data === 'function'
-  );
 }

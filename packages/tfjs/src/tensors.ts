@@ -1,3 +1,4 @@
+// Dataset splits as whole TensorFlow.js tensors: images in a layout, labels one-hot or int32.
 import {
   assertDatasetSplit,
   type DatasetSplit,

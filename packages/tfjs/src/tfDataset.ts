@@ -1,3 +1,4 @@
+// Dataset splits as tf.data datasets that convert one batch at a time.
 import {
   assertDatasetSplit,
   type Batch,

@@ -1,3 +1,4 @@
+// The shared adapter contract, run against the tfjs adapter.
 import { describeAdapterContract } from '@fmnist/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll } from 'vitest';

@@ -1,27 +1,14 @@
+// Test fixtures of the tfjs adapter: the shared contract split, for either dataset, and a ragged one.
 import { type DatasetSplit, fashionMnist, mnist } from '@fmnist/core';
+import { contractSplit } from '@fmnist/test-utils';
 
-/** A deterministic split: every class present, pixels spread over 0..255. */
+/** test-utils' deterministic contract split (every class present), labelled as `dataset`. */
 export function syntheticSplit(
   count = 23,
   dataset: 'fashion-mnist' | 'mnist' = 'fashion-mnist',
 ): DatasetSplit {
-  const size = 28 * 28;
-  const images = new Uint8Array(count * size);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    labels[i] = (i * 3) % 10;
-    for (let p = 0; p < size; p++) images[i * size + p] = (i * 29 + p * 11) % 256;
-  }
   const descriptor = dataset === 'mnist' ? mnist : fashionMnist;
-  return {
-    dataset: descriptor.id,
-    split: 'train',
-    images,
-    labels,
-    count,
-    imageShape: [28, 28],
-    classNames: descriptor.classNames,
-  };
+  return { ...contractSplit(count), dataset: descriptor.id, classNames: descriptor.classNames };
 }
 
 /** The split with its image bytes cut short, which every entry point must reject. */

@@ -1,7 +1,14 @@
+// decodeClasses, decodeClassNames, decodeOutput and predictClasses of the tfjs adapter.
 import { argmax, fashionMnist, isFmnistError } from '@fmnist/core';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeClasses, decodeClassNames, predictClasses, toTensors } from '../src/index.ts';
+import {
+  decodeClasses,
+  decodeClassNames,
+  decodeOutput,
+  predictClasses,
+  toTensors,
+} from '../src/index.ts';
 import { raggedSplit, syntheticSplit } from './helpers.ts';
 
 beforeAll(async () => {
@@ -30,6 +37,30 @@ describe('decodeClasses / decodeClassNames', () => {
       () => decodeClasses(scores),
       () => decodeClasses(scores, 4, 10),
     ]) {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isFmnistError(error, 'INVALID_ARGUMENT')).toBe(true);
+    }
+    t.dispose();
+  });
+});
+
+describe('decodeOutput', () => {
+  it('reads the scores once and returns them with the classes and names', async () => {
+    const want = argmax(scores, 3, 10);
+    const t = tf.tensor2d(scores, [3, 10]);
+    const decoded = await decodeOutput(t, { classNames: fashionMnist.classNames });
+    expect(decoded).toMatchObject({ count: 3, numClasses: 10, classes: want });
+    expect(decoded.names).toEqual(Array.from(want, (c) => fashionMnist.classNames[c]));
+    expect(decoded.scores).toEqual(scores);
+    const plain = await decodeOutput(scores, { count: 3, numClasses: 10 });
+    expect(plain.classes).toEqual(want);
+    expect(plain.names).toBeUndefined();
+    expect(plain.scores).toEqual(scores);
+    expect(plain.scores).not.toBe(scores);
+    for (const call of [() => decodeOutput(scores), () => decodeOutput(t, { count: 4 })]) {
       const error = await call().then(
         () => undefined,
         (e: unknown) => e,

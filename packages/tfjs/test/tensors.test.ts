@@ -1,3 +1,4 @@
+// toTensors: pixels, labels, layouts and statistics like core, and its errors.
 import { isFmnistError, oneHot, toFloat32 } from '@fmnist/core';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';

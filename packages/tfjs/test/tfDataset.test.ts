@@ -1,3 +1,4 @@
+// toTfDataset: core's batches as tf.data batches, reshuffling, fitDataset, errors.
 import { batches, isFmnistError } from '@fmnist/core';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';

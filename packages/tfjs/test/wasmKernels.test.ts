@@ -1,8 +1,10 @@
+// The wasm training kernels against the cpu backend: every kernel, tf.grads, and a small CNN.
 import { mulberry32 } from '@fmnist/core';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../src/index.ts';
+import * as main from '../src/index.ts';
+import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../src/wasm-kernels/index.ts';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 type Shape4 = [number, number, number, number];
@@ -67,6 +69,63 @@ function gradients(
     });
 }
 
+/** One direct kernel call: title, x shape, filter shape, strides, padding, data format. */
+type KernelCase = [string, Shape4, Shape4, number | [number, number], Pad, 'NHWC' | 'NCHW'];
+
+/**
+ * Runs a conv2d backprop kernel directly (Conv2DBackpropFilter gets x and dy, Conv2DBackpropInput
+ * dy and the filter), with dy shaped by tfjs-core's geometry: wasm has no NCHW forward conv2d to
+ * ask.
+ */
+function backpropKernel(
+  kernelName: 'Conv2DBackpropFilter' | 'Conv2DBackpropInput',
+  [, xShape, filterShape, strides, pad, dataFormat]: KernelCase,
+): () => tf.Tensor[] {
+  return () =>
+    tf.tidy(() => {
+      const { outShape } = tf.backend_util.computeConv2DInfo(
+        xShape,
+        filterShape,
+        strides,
+        1,
+        pad,
+        undefined,
+        false,
+        dataFormat === 'NCHW' ? 'channelsFirst' : 'channelsLast',
+      );
+      const dy = tf.tensor(random(size(outShape), 3), outShape);
+      const attrs = { strides, pad, dataFormat };
+      const result =
+        kernelName === 'Conv2DBackpropFilter'
+          ? tf
+              .engine()
+              .runKernel(kernelName, { x: tf.tensor4d(random(size(xShape), 1), xShape), dy }, {
+                ...attrs,
+                filterShape,
+              } as never)
+          : tf
+              .engine()
+              .runKernel(
+                kernelName,
+                { dy, filter: tf.tensor4d(random(size(filterShape), 2), filterShape) },
+                { ...attrs, inputShape: xShape } as never,
+              );
+      return [result as tf.Tensor];
+    });
+}
+
+/** One test per case: the kernel on wasm equals the cpu kernel and leaks nothing. */
+function itMatchesCpu(
+  kernelName: 'Conv2DBackpropFilter' | 'Conv2DBackpropInput',
+  cases: KernelCase[],
+): void {
+  for (const testCase of cases) {
+    it(testCase[0], async () => {
+      await expectSameOnWasm(backpropKernel(kernelName, testCase));
+    });
+  }
+}
+
 beforeAll(async () => {
   registerWasmTrainingKernels();
   await tf.setBackend('wasm');
@@ -82,10 +141,15 @@ describe('registerWasmTrainingKernels', () => {
     expect(registerWasmTrainingKernels()).toEqual([]);
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.backendName).toBe('wasm');
   });
+
+  it('stays reachable from the main entry (deprecated) as the same function and list', () => {
+    expect(main.registerWasmTrainingKernels).toBe(registerWasmTrainingKernels);
+    expect(main.WASM_TRAINING_KERNELS).toBe(WASM_TRAINING_KERNELS);
+  });
 });
 
 describe('Conv2DBackpropFilter on wasm equals cpu', () => {
-  const cases: [string, Shape4, Shape4, number | [number, number], Pad, 'NHWC' | 'NCHW'][] = [
+  itMatchesCpu('Conv2DBackpropFilter', [
     ['3x3 same stride 1', [2, 9, 9, 3], [3, 3, 3, 4], 1, 'same', 'NHWC'],
     ['3x3 valid stride 1', [3, 12, 10, 1], [3, 3, 1, 8], 1, 'valid', 'NHWC'],
     ['5x5 same stride 1 (the baseline CNN)', [4, 28, 28, 1], [5, 5, 1, 8], 1, 'same', 'NHWC'],
@@ -109,35 +173,7 @@ describe('Conv2DBackpropFilter on wasm equals cpu', () => {
     ],
     ['NCHW same stride 2', [2, 3, 9, 8], [3, 3, 3, 4], 2, 'same', 'NCHW'],
     ['NCHW valid stride 1', [2, 3, 9, 8], [3, 3, 3, 4], 1, 'valid', 'NCHW'],
-  ];
-  for (const [title, xShape, filterShape, strides, pad, dataFormat] of cases) {
-    it(title, async () => {
-      await expectSameOnWasm(() =>
-        tf.tidy(() => {
-          const x = tf.tensor4d(random(size(xShape), 1), xShape);
-          // dy's shape from tfjs-core's geometry: wasm has no NCHW forward conv2d to ask.
-          const { outShape } = tf.backend_util.computeConv2DInfo(
-            xShape,
-            filterShape,
-            strides,
-            1,
-            pad,
-            undefined,
-            false,
-            dataFormat === 'NCHW' ? 'channelsFirst' : 'channelsLast',
-          );
-          const dy = tf.tensor(random(size(outShape), 3), outShape);
-          const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
-            strides,
-            pad,
-            dataFormat,
-            filterShape,
-          } as never) as tf.Tensor;
-          return [dw];
-        }),
-      );
-    });
-  }
+  ]);
 
   for (const [strides, pad] of [
     [1, 'same'],
@@ -160,7 +196,7 @@ describe('Conv2DBackpropInput on wasm (fast path and fallbacks) equals cpu', () 
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc).toBe(kernel?.kernelFunc);
   });
 
-  const cases: [string, Shape4, Shape4, number, Pad, 'NHWC' | 'NCHW'][] = [
+  itMatchesCpu('Conv2DBackpropInput', [
     ['3x3 same (fast)', [4, 14, 14, 16], [3, 3, 16, 32], 1, 'same', 'NHWC'],
     ['5x5 valid (fast)', [2, 12, 11, 3], [5, 5, 3, 4], 1, 'valid', 'NHWC'],
     ['4x4 same, asymmetric (fast)', [2, 9, 10, 2], [4, 4, 2, 3], 1, 'same', 'NHWC'],
@@ -192,34 +228,7 @@ describe('Conv2DBackpropInput on wasm (fast path and fallbacks) equals cpu', () 
     ],
     ['stride 2 (original)', [2, 10, 11, 2], [3, 3, 2, 5], 2, 'same', 'NHWC'],
     ['NCHW (original)', [2, 3, 9, 8], [3, 3, 3, 4], 1, 'same', 'NCHW'],
-  ];
-  for (const [title, xShape, filterShape, strides, pad, dataFormat] of cases) {
-    it(title, async () => {
-      await expectSameOnWasm(() =>
-        tf.tidy(() => {
-          const f = tf.tensor4d(random(size(filterShape), 2), filterShape);
-          const { outShape } = tf.backend_util.computeConv2DInfo(
-            xShape,
-            filterShape,
-            strides,
-            1,
-            pad,
-            undefined,
-            false,
-            dataFormat === 'NCHW' ? 'channelsFirst' : 'channelsLast',
-          );
-          const dy = tf.tensor(random(size(outShape), 3), outShape);
-          const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, {
-            strides,
-            pad,
-            dataFormat,
-            inputShape: xShape,
-          } as never) as tf.Tensor;
-          return [dx];
-        }),
-      );
-    });
-  }
+  ]);
 });
 
 describe('depthwise backprop kernels on wasm equal cpu', () => {

@@ -1,3 +1,4 @@
+// The subset of onnx.proto this package reads and writes, as a protobufjs descriptor.
 import protobuf from 'protobufjs/light.js';
 
 /**

@@ -1,3 +1,4 @@
+// ONNX models as plain data, and their encoding to and decoding from the protobuf wire format.
 import { FmnistError } from '@fmnist/core';
 import { onnxModelType } from './onnxProto.ts';
 

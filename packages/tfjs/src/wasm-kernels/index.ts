@@ -1,0 +1,3 @@
+// The public API of @fmnist/tfjs/wasm-kernels: the gradient kernels CNN training needs on tfjs-backend-wasm.
+export type { WasmTrainingKernelOptions } from './register.ts';
+export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './register.ts';
