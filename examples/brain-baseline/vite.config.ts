@@ -1,3 +1,4 @@
+// Vite config of the brain.js baseline page (page/): source conditions, readable gpu.js kernels.
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig } from 'vite';
 

@@ -1,3 +1,4 @@
+// Vite config of the ONNX baseline page: the committed models as public files, source conditions.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -5,7 +6,7 @@ import { defineConfig } from 'vite';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * The browser page: `index.html` + `src/browser.ts`. The committed models are the public folder,
+ * The browser page: `index.html` + `src/page.ts`. The committed models are the public folder,
  * so `dist/cnn.onnx` sits next to the page. Workspace packages resolve to their TypeScript
  * sources through the `@fmnist/source` condition.
  */

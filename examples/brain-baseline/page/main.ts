@@ -1,11 +1,10 @@
-// The browser side of the baseline: loads the data from a mirror with core's browser platform,
-// trains with NeuralNetworkGPU on WebGL (gpu.js) when the page has it, and publishes the result
-// JSON on `window.brainBaseline` (read by the Playwright test) and in the page.
+// The brain.js baseline's browser page: load with core, train NeuralNetworkGPU on WebGL when there, show the result.
+// Publishes the result JSON on `window.brainBaseline` (read by the Playwright test) and in the page.
 import { gpuMode } from '@fmnist/brain';
 import { browserPlatform, loadDataset } from '@fmnist/core';
-import * as brainNamespace from 'brain.js';
-import brainPackage from 'brain.js/package.json' with { type: 'json' };
-import { type BrainBaselineResult, type BrainModule, runBrainBaseline } from '../src/train.ts';
+import { formatProgress } from '@fmnist-examples/baseline-kit';
+import { loadBrowserBrain } from '../src/browserBrain.ts';
+import { type BrainBaselineResult, runBrainBaseline } from '../src/train.ts';
 
 /** What the page publishes for the test harness. */
 export interface PageState {
@@ -43,16 +42,12 @@ async function run(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const mirror = params.get('mirror') ?? new URL('data/', location.href).href;
   const dataset = params.get('dataset') ?? 'fashion-mnist';
-  // The UMD bundle arrives as a CommonJS namespace: the API may sit under `default`.
-  const brain = ((brainNamespace as unknown as { default?: BrainModule }).default ??
-    brainNamespace) as BrainModule;
+  const { brain, version } = loadBrowserBrain();
 
   const requested = params.get('device') ?? 'auto';
   const probeMode = gpuMode(new brain.NeuralNetworkGPU());
   const device = requested === 'auto' ? (probeMode === 'cpu' ? 'cpu' : 'gpu') : requested;
-  log(
-    `brain.js ${brainPackage.version}; gpu.js picks "${probeMode}"; device ${device} (${requested})`,
-  );
+  log(`brain.js ${version}; gpu.js picks "${probeMode}"; device ${device} (${requested})`);
 
   const platform = browserPlatform();
   const started = performance.now();
@@ -66,38 +61,34 @@ async function run(): Promise<void> {
   );
 
   const hidden = params.get('hidden');
-  const result = await runBrainBaseline(
-    {
-      brain,
-      frameworkVersion: brainPackage.version,
-      runtime: 'browser',
-      train,
-      test,
-      device: device === 'gpu' ? 'gpu' : 'cpu',
-      hiddenLayers: hidden ? hidden.split(',').map(Number) : undefined,
-      epochs: numberParam(params, 'epochs'),
-      trainSamples: numberParam(params, 'train'),
-      testSamples: numberParam(params, 'test'),
-      chunkSize: numberParam(params, 'chunk'),
-      learningRate: numberParam(params, 'lr'),
-      seed: numberParam(params, 'seed'),
-      patchGpu: params.get('patch') !== '0',
-      extra: {
-        requestedDevice: requested,
-        webglRenderer: webglRenderer(),
-        userAgent: navigator.userAgent,
-        date: new Date().toISOString(),
-      },
+  const result = await runBrainBaseline({
+    brain,
+    frameworkVersion: version,
+    runtime: 'browser',
+    train,
+    test,
+    device: device === 'gpu' ? 'gpu' : 'cpu',
+    hiddenLayers: hidden ? hidden.split(',').map(Number) : undefined,
+    epochs: numberParam(params, 'epochs'),
+    trainSamples: numberParam(params, 'train'),
+    testSamples: numberParam(params, 'test'),
+    chunkSize: numberParam(params, 'chunk'),
+    learningRate: numberParam(params, 'lr'),
+    seed: numberParam(params, 'seed'),
+    patchGpu: params.get('patch') !== '0',
+    extra: {
+      requestedDevice: requested,
+      webglRenderer: webglRenderer(),
+      userAgent: navigator.userAgent,
+      date: new Date().toISOString(),
     },
-    {
-      onStart: (info) =>
-        log(`network ${info.networkClass}, backend ${info.backend}, device ${info.device}`),
-      onProgress: (p) =>
-        log(
-          `${p.phase} ${p.phase === 'train' ? `epoch ${p.epoch}/${p.epochs} ` : ''}${p.done}/${p.total} (${p.seconds.toFixed(1)} s)`,
-        ),
-    },
-  );
+    onProgress: (p) =>
+      log(
+        p.phase === 'backend'
+          ? `network ${p.detail}, backend ${p.backend}, device ${p.device}`
+          : formatProgress(p),
+      ),
+  });
   state.result = result;
   state.status = 'done';
   log(`test accuracy ${(result.testAccuracy * 100).toFixed(2)}% on ${result.backend}`);

@@ -1,4 +1,6 @@
-// Loading brain.js 2 in Node. Its main entry requires gpu.js's Node build, which requires the
+// Loading brain.js 2 in Node (main entry or browser bundle) and probing whether gpu.js reaches a GPU.
+/// <reference path="./brainjs-browser.d.ts" />
+// Its main entry requires gpu.js's Node build, which requires the
 // native `gl` package as soon as it loads; where `gl` is not built (its install script compiles
 // it, or downloads a prebuilt binary that an offline machine cannot fetch) `import('brain.js')`
 // throws before any network exists, even for the CPU `NeuralNetwork`. The package's browser
@@ -35,5 +37,17 @@ export async function loadBrain(): Promise<LoadedBrain> {
       version,
       mainError: message,
     };
+  }
+}
+
+/** Whether gpu.js in this Node process can reach a GPU (headless `gl` built and a context created). */
+export function nodeHasGpu(brain: BrainModule): boolean {
+  try {
+    const probe = new brain.NeuralNetworkGPU() as unknown as {
+      gpu?: { Kernel?: { mode?: string } };
+    };
+    return probe.gpu?.Kernel?.mode === 'gpu';
+  } catch {
+    return false;
   }
 }

@@ -1,14 +1,15 @@
-// `pnpm start [--quick] [--dataset mnist] [--out FILE] [--device cpu|gpu]`: trains the brain.js
-// MLP baseline in Node and writes the shared baseline result JSON.
+// `pnpm start [--quick] [--dataset mnist] [--out FILE] [--device cpu|gpu]`: the brain.js baseline's command line.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadDataset } from '@fmnist/core/node';
+import { formatProgress, formatResult, PLAN } from '@fmnist-examples/baseline-kit';
+import { peakRssMB } from '@fmnist-examples/baseline-kit/node';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadBrain } from './loadBrain.ts';
+import { loadBrain, nodeHasGpu } from './loadBrain.ts';
 import { type BrainActivation, type BrainBaselineOptions, runBrainBaseline } from './train.ts';
 
-/** `--quick`: one epoch over the full training set, about a minute on an idle 2-core machine. */
-const QUICK = { epochs: 1 } as const;
+const quick = PLAN.quick['brain-mlp'];
+const full = PLAN.full['brain-mlp'];
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -27,7 +28,11 @@ const program = new Command()
   .description(
     'Train a brain.js MLP on Fashion-MNIST (or MNIST) and write the baseline result JSON.',
   )
-  .option('--quick', 'one epoch instead of three (about a minute on an idle machine)', false)
+  .option(
+    '--quick',
+    `the kit's quick plan: the first ${quick.trainSamples.toLocaleString('en')} training images, ${quick.epochs} epochs`,
+    false,
+  )
   .addOption(
     new Option('--dataset <id>', 'dataset')
       .choices(['fashion-mnist', 'mnist'])
@@ -42,7 +47,11 @@ const program = new Command()
       .choices(['auto', 'cpu', 'gpu'])
       .default('auto'),
   )
-  .option('--epochs <n>', 'passes over the training set (default 3, 1 with --quick)', positiveInt)
+  .option(
+    '--epochs <n>',
+    `passes over the training set (default, from the kit's PLAN: ${full.epochs}, ${quick.epochs} with --quick)`,
+    positiveInt,
+  )
   .option('--hidden <sizes>', 'hidden layer sizes, comma-separated', '64')
   .addOption(
     new Option('--activation <name>', 'activation of every layer')
@@ -108,7 +117,8 @@ async function main(): Promise<void> {
     learningRate: opts.learningRate,
     learningRateDecay: opts.decay,
     momentum: opts.momentum,
-    epochs: opts.epochs ?? (opts.quick ? QUICK.epochs : 3),
+    quick: opts.quick,
+    epochs: opts.epochs,
     trainSamples: opts.trainSamples,
     testSamples: opts.testSamples,
     chunkSize: opts.chunkSize,
@@ -123,40 +133,30 @@ async function main(): Promise<void> {
     },
   };
   let lastLine = 0;
-  const result = await runBrainBaseline(options, {
-    onStart: (info) =>
-      console.log(`network: ${info.networkClass}, backend ${info.backend}, device ${info.device}`),
+  const result = await runBrainBaseline({
+    ...options,
     onProgress: (p) => {
+      if (p.phase === 'backend') {
+        console.log(`network: ${p.detail}, backend ${p.backend}, device ${p.device}`);
+        return;
+      }
+      if (p.phase !== 'train' && p.phase !== 'evaluate') return;
       const final = p.done === p.total;
       if (!final && performance.now() - lastLine < 5000) return;
       lastLine = performance.now();
-      const error = p.error === undefined ? '' : `, chunk error ${p.error.toFixed(4)}`;
-      const label = p.phase === 'train' ? `epoch ${p.epoch}/${p.epochs}` : 'test';
-      console.log(`  ${label}: ${p.done}/${p.total} in ${p.seconds.toFixed(1)} s${error}`);
+      console.log(`  ${formatProgress(p)} (${p.seconds.toFixed(1)} s)`);
     },
-    peakRssMB: () => process.resourceUsage().maxRSS / 1024,
+    peakRssMB,
   });
 
   const out =
     opts.out ?? path.join('results', `brain-${opts.dataset}${opts.quick ? '-quick' : ''}.json`);
   mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(out, formatResult(result));
   console.log(
     `test accuracy ${(result.testAccuracy * 100).toFixed(2)}% | train ${result.trainSeconds.toFixed(1)} s (${Math.round(result.trainSamplesPerSecond)} samples/s) | inference ${Math.round(result.inferenceImagesPerSecond)} images/s | peak RSS ${Math.round(result.peakRssMB)} MB`,
   );
   console.log(`wrote ${out}`);
-}
-
-/** Whether gpu.js in this Node process can reach a GPU (headless `gl` built and a context created). */
-function nodeHasGpu(brain: Awaited<ReturnType<typeof loadBrain>>['brain']): boolean {
-  try {
-    const probe = new brain.NeuralNetworkGPU() as unknown as {
-      gpu?: { Kernel?: { mode?: string } };
-    };
-    return probe.gpu?.Kernel?.mode === 'gpu';
-  } catch {
-    return false;
-  }
 }
 
 main().catch((error: unknown) => {

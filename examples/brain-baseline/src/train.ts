@@ -1,8 +1,16 @@
-// The brain.js baseline as a reusable function: the Node CLI (main.ts), the browser page
-// (page/main.ts) and any compare runner call it with data they loaded themselves. Nothing here
-// touches Node or the DOM, so the same code runs in both.
+// The brain.js baseline run: convert with @fmnist/brain, build the network, train, evaluate, return the result.
+// The Node CLI (main.ts), the browser page (page/main.ts) and the comparison call it with data
+// they loaded themselves. Nothing here touches Node or the DOM, so the same code runs in both.
 import { gpuMode, patchNeuralNetworkGPU, predictClasses, trainingChunksAsync } from '@fmnist/brain';
-import { type BaselineResult, type DatasetSplit, evaluate, mulberry32, subset } from '@fmnist/core';
+import { evaluate, mulberry32 } from '@fmnist/core';
+import {
+  type BaselineOptions,
+  type BaselineResult,
+  prefixOf,
+  resolveTraining,
+  roundTo,
+  throwIfAborted,
+} from '@fmnist-examples/baseline-kit';
 
 /** The brain.js 2 module (`import * as brain from 'brain.js'`), injected by the caller. */
 export type BrainModule = typeof import('brain.js');
@@ -10,18 +18,15 @@ export type BrainModule = typeof import('brain.js');
 /** Activation functions brain.js's `NeuralNetwork` offers (used in every layer, output included). */
 export type BrainActivation = 'sigmoid' | 'relu' | 'leaky-relu' | 'tanh';
 
-/** Options for {@link runBrainBaseline}. Defaults are the settings of the recorded full run. */
-export interface BrainBaselineOptions {
+/**
+ * Options for {@link runBrainBaseline}. Defaults are the settings of the recorded full run;
+ * epochs and training images default to the kit's `PLAN` (`brain-mlp`), the seed to 0.
+ */
+export interface BrainBaselineOptions extends BaselineOptions {
   /** brain.js 2 module to train with. */
   brain: BrainModule;
   /** Version of that module, recorded as `frameworkVersion` (e.g. from its package.json). */
   frameworkVersion: string;
-  /** Where this runs; recorded. */
-  runtime: 'node' | 'browser';
-  /** Training split (the first `trainSamples` are used). */
-  train: DatasetSplit;
-  /** Test split (the first `testSamples` are evaluated). */
-  test: DatasetSplit;
   /**
    * `'cpu'`: brain.js `NeuralNetwork` (plain JavaScript). `'gpu'`: `NeuralNetworkGPU` (gpu.js:
    * WebGL in a browser, headless `gl` in Node); it fails when gpu.js finds no GPU instead of
@@ -45,42 +50,8 @@ export interface BrainBaselineOptions {
   learningRateDecay?: number;
   /** brain.js momentum (must be in (0, 1)). Default 0.1. */
   momentum?: number;
-  /** Passes over the training samples. Default 3. */
-  epochs?: number;
-  /** Number of training samples (from the start of `train`). Default all. */
-  trainSamples?: number;
-  /** Number of test samples (from the start of `test`). Default all. */
-  testSamples?: number;
   /** Samples per `net.train()` call. Default 5000. */
   chunkSize?: number;
-  /** Seed for the per-epoch shuffles (epoch `e` uses `seed + e`) and the initial weights. Default 0. */
-  seed?: number;
-  /** Recorded as-is in the result (e.g. `{ brainEntry, quick }`). */
-  extra?: Record<string, unknown>;
-}
-
-/** Progress reports from {@link runBrainBaseline}. */
-export interface BrainBaselineProgress {
-  phase: 'train' | 'test';
-  /** 1-based epoch (train phase). */
-  epoch: number;
-  epochs: number;
-  /** Samples done in this phase (this epoch while training). */
-  done: number;
-  total: number;
-  /** Seconds since this phase started. */
-  seconds: number;
-  /** brain.js's mean squared error over the last chunk (train phase, CPU network only). */
-  error?: number;
-}
-
-/** Hooks for {@link runBrainBaseline}. */
-export interface BrainBaselineHooks {
-  onProgress?: (progress: BrainBaselineProgress) => void;
-  /** Called once the network exists, with what was chosen (before training starts). */
-  onStart?: (info: { networkClass: string; backend: string; device: 'cpu' | 'gpu' }) => void;
-  /** Peak memory in MB, recorded as `peakRssMB`. Default: NaN (written as null in JSON). */
-  peakRssMB?: () => number;
 }
 
 /** The baseline result JSON, with the brain.js settings recorded beside the shared fields. */
@@ -106,14 +77,17 @@ const GPU_MODES = new Set(['webgl', 'webgl2', 'headlessgl', 'gpu']);
  * each epoch (`trainingChunksAsync`), one `net.train(chunk, { iterations: 1 })` per chunk, with the
  * learning rate decayed per epoch. brain.js draws its initial weights from `Math.random` with no
  * seed option, so the network is initialized while `Math.random` is swapped for `mulberry32(seed)`:
- * CPU runs with the same options give the same weights and the same result.
+ * CPU runs with the same options give the same weights and the same result. The seed is the
+ * seed of the weights and of the epochs' orders (epoch `e` uses `seed + e`).
  *
  * @returns The shared baseline result JSON plus the brain.js settings.
+ * @throws FmnistError `ABORTED` when `options.signal` fires (checked after every chunk).
  */
 export async function runBrainBaseline(
   options: BrainBaselineOptions,
-  hooks: BrainBaselineHooks = {},
 ): Promise<BrainBaselineResult> {
+  const started = now();
+  const progress = options.onProgress ?? (() => {});
   const {
     brain,
     hiddenLayers = [64],
@@ -121,16 +95,18 @@ export async function runBrainBaseline(
     learningRate = 0.1,
     learningRateDecay = 0.5,
     momentum = 0.1,
-    epochs = 3,
     chunkSize = 5000,
     seed = 0,
+    normalize = 'scale',
+    signal,
   } = options;
-  const train = subset(options.train, {
-    count: Math.min(options.trainSamples ?? Infinity, options.train.count),
-  });
-  const test = subset(options.test, {
-    count: Math.min(options.testSamples ?? Infinity, options.test.count),
-  });
+  const what = `brain.js mlp-${hiddenLayers.join('-')}`;
+  throwIfAborted(signal, what);
+  // 1. The settings: the kit's plan unless the options say otherwise.
+  const plan = resolveTraining('brain-mlp', options);
+  const { epochs } = plan;
+  const train = prefixOf(options.train, plan.trainSamples);
+  const test = prefixOf(options.test, options.testSamples);
   if (!Number.isInteger(epochs) || epochs < 1)
     throw new Error(`epochs must be a positive integer, got ${epochs}`);
   if (train.count === 0 || test.count === 0) throw new Error('No training or test samples.');
@@ -145,6 +121,7 @@ export async function runBrainBaseline(
     learningRate,
     momentum,
   };
+  // 2. The network: CPU NeuralNetwork, or NeuralNetworkGPU on gpu.js.
   const useGpu = options.device === 'gpu';
   const net = useGpu
     ? new brain.NeuralNetworkGPU<Float32Array, Float32Array>(netOptions)
@@ -160,17 +137,25 @@ export async function runBrainBaseline(
   const backend = useGpu ? `gpu.js-${mode}` : 'cpu';
   const device = onGpu ? 'gpu' : 'cpu';
   initializeSeeded(net, seed);
-  hooks.onStart?.({ networkClass: useGpu ? 'NeuralNetworkGPU' : 'NeuralNetwork', backend, device });
+  const networkClass = useGpu ? 'NeuralNetworkGPU' : 'NeuralNetwork';
+  progress({ phase: 'backend', backend, status: 'ready', device, detail: networkClass });
 
+  // 3. Train: @fmnist/brain hands out the shuffled chunks, one net.train() per chunk.
   const trainStart = now();
+  const batches = Math.ceil(train.count / chunkSize);
+  const rateSoFar = (epoch: number, done: number) =>
+    (epoch * train.count + done) / Math.max(1e-9, now() - trainStart);
   for (let epoch = 0; epoch < epochs; epoch++) {
     const rate = learningRate * learningRateDecay ** epoch;
     if (useGpu && epoch > 0) rebuildGpuUpdateKernels(net, rate, momentum);
     let done = 0;
+    let batch = 0;
+    let loss: number | undefined;
     for await (const chunk of trainingChunksAsync(train, {
       chunkSize,
       shuffle: true,
       seed: seed + epoch,
+      normalize,
     })) {
       const status = net.train(chunk.data, {
         iterations: 1,
@@ -181,41 +166,53 @@ export async function runBrainBaseline(
         activation,
       });
       done += chunk.size;
-      hooks.onProgress?.({
+      batch++;
+      // The GPU network does not read its error back (that would cost a GPU round trip).
+      loss = useGpu ? undefined : status.error;
+      progress({
         phase: 'train',
         epoch: epoch + 1,
         epochs,
+        batch,
+        batches,
         done,
         total: train.count,
+        loss,
+        samplesPerSecond: rateSoFar(epoch, done),
         seconds: now() - trainStart,
-        error: useGpu ? undefined : status.error,
       });
+      throwIfAborted(signal, what);
     }
+    progress({
+      phase: 'epoch',
+      epoch: epoch + 1,
+      epochs,
+      loss,
+      samplesPerSecond: rateSoFar(epoch + 1, 0),
+      seconds: now() - trainStart,
+    });
   }
   const trainSeconds = now() - trainStart;
   // Kernels exist now, so the mode can be read from their context even when class names are minified.
   const finalMode = useGpu ? (gpuMode(net) ?? mode) : null;
 
+  // 4. Evaluate on the test split.
   const testStart = now();
   const predictions = predictClasses(net, test, {
+    normalize,
     onProgress: (done, total) =>
-      hooks.onProgress?.({
-        phase: 'test',
-        epoch: epochs,
-        epochs,
-        done,
-        total,
-        seconds: now() - testStart,
-      }),
+      progress({ phase: 'evaluate', done, total, seconds: now() - testStart }),
   });
   const testSeconds = now() - testStart;
+  throwIfAborted(signal, what);
   const { accuracy, perClassAccuracy, confusionMatrix } = evaluate(
     test.labels,
     predictions,
     numClasses,
   );
 
-  return {
+  // 5. The result JSON.
+  const result: BrainBaselineResult = {
     framework: 'brain.js',
     frameworkVersion: options.frameworkVersion,
     runtime: options.runtime,
@@ -231,11 +228,12 @@ export async function runBrainBaseline(
     testAccuracy: accuracy,
     perClassAccuracy,
     confusionMatrix,
-    trainSeconds: round(trainSeconds),
-    trainSamplesPerSecond: round((train.count * epochs) / trainSeconds),
-    inferenceImagesPerSecond: round(test.count / testSeconds),
-    peakRssMB: round(hooks.peakRssMB?.() ?? Number.NaN),
-    networkClass: useGpu ? 'NeuralNetworkGPU' : 'NeuralNetwork',
+    trainSeconds: roundTo(trainSeconds, 3),
+    trainSamplesPerSecond: roundTo((train.count * epochs) / trainSeconds, 3),
+    inferenceImagesPerSecond: roundTo(test.count / testSeconds, 3),
+    // NaN (null in JSON) where the caller cannot measure memory.
+    peakRssMB: roundTo(options.peakRssMB?.() ?? Number.NaN, 3),
+    networkClass,
     gpuJsMode: finalMode,
     gpuInputPatched: useGpu ? options.patchGpu !== false : null,
     hiddenLayers,
@@ -244,8 +242,11 @@ export async function runBrainBaseline(
     learningRateDecay,
     momentum,
     chunkSize,
+    normalize,
     ...options.extra,
   };
+  progress({ phase: 'done', testAccuracy: accuracy, seconds: now() - started });
+  return result;
 }
 
 /** Builds the network's weights with `Math.random` temporarily replaced by a seeded generator. */
@@ -277,8 +278,4 @@ function rebuildGpuUpdateKernels(net: object, learningRate: number, momentum: nu
 
 function now(): number {
   return performance.now() / 1000;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process';
+// Tests of runBrainBaseline on real data (accuracy, result shape, reproducibility, GPU refusal) and its CLI.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { type DatasetSplit, subset } from '@fmnist/core';
 import { loadDataset } from '@fmnist/core/node';
 import { realDataDir } from '@fmnist/test-utils';
+import { runBaselineCli } from '@fmnist-examples/baseline-kit/contract';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBrain } from '../src/loadBrain.ts';
 import { type BrainBaselineOptions, runBrainBaseline } from '../src/train.ts';
@@ -38,8 +38,9 @@ beforeAll(async () => {
 describe('runBrainBaseline in Node', () => {
   it('trains on a small subset far above chance and fills the shared result JSON', async () => {
     const phases = new Set<string>();
-    const result = await runBrainBaseline(base, {
-      onProgress: (p) => phases.add(`${p.phase}:${p.epoch}`),
+    const result = await runBrainBaseline({
+      ...base,
+      onProgress: (p) => phases.add('epoch' in p ? `${p.phase}:${p.epoch}` : p.phase),
       peakRssMB: () => process.resourceUsage().maxRSS / 1024,
     });
     // Chance is 10%; 3000 samples and 2 epochs reach about 75-80%.
@@ -71,7 +72,16 @@ describe('runBrainBaseline in Node', () => {
       expect(result[key]).toBeGreaterThan(0);
     }
     expect(result.trainSamplesPerSecond).toBeCloseTo(6000 / result.trainSeconds, -1);
-    expect([...phases]).toEqual(['train:1', 'train:2', 'test:2']);
+    // The kit's progress union: 'test' is now 'evaluate', with 'backend', 'epoch' and 'done' around.
+    expect([...phases]).toEqual([
+      'backend',
+      'train:1',
+      'epoch:1',
+      'train:2',
+      'epoch:2',
+      'evaluate',
+      'done',
+    ]);
   });
 
   it('is reproducible: the seed fixes the initial weights and the order', async () => {
@@ -109,13 +119,9 @@ describe('pnpm start', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'brain-cli-'));
     try {
       const out = path.join(dir, 'result.json');
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
+      const { stdout } = await runBaselineCli(
+        root,
         [
-          '--conditions=@fmnist/source',
-          '--import',
-          'tsx',
-          'src/main.ts',
           '--train-samples',
           '2000',
           '--test-samples',
@@ -127,7 +133,7 @@ describe('pnpm start', () => {
           '--out',
           out,
         ],
-        { cwd: root, env: { ...process.env, FMNIST_DATA_DIR: realDataDir('fashion-mnist') } },
+        { env: { ...process.env, FMNIST_DATA_DIR: realDataDir('fashion-mnist') } },
       );
       expect(stdout).toMatch(/device: cpu \(auto\)/);
       expect(stdout).toMatch(/network: NeuralNetwork, backend cpu, device cpu/);
@@ -146,21 +152,10 @@ describe('pnpm start', () => {
   });
 
   it('fails clearly for --device gpu without a GPU', async () => {
-    const run = promisify(execFile)(
-      process.execPath,
-      [
-        '--conditions=@fmnist/source',
-        '--import',
-        'tsx',
-        'src/main.ts',
-        '--device',
-        'gpu',
-        '--train-samples',
-        '100',
-        '--test-samples',
-        '100',
-      ],
-      { cwd: root, env: { ...process.env, FMNIST_DATA_DIR: realDataDir('fashion-mnist') } },
+    const run = runBaselineCli(
+      root,
+      ['--device', 'gpu', '--train-samples', '100', '--test-samples', '100'],
+      { env: { ...process.env, FMNIST_DATA_DIR: realDataDir('fashion-mnist') } },
     );
     await expect(run).rejects.toMatchObject({
       code: 1,

@@ -1,3 +1,4 @@
+// `pnpm bench`: inference throughput of the committed models per onnxruntime configuration.
 /**
  * Inference throughput of the committed models in onnxruntime-web wasm (1 and 2 threads) and
  * onnxruntime-node (CPU provider), as images/s and as ratios to onnxruntime-node.
@@ -9,14 +10,14 @@
  * `runOnnxBaseline`), on the real Fashion-MNIST test split. Writes results/bench-onnx.json.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadDataset } from '@fmnist/core/node';
 import { Command } from 'commander';
-import type { ModelMetadata } from '../src/metadata.ts';
+import { readOnnxModel } from '../src/modelFile.ts';
 import { loadNodeRuntime } from '../src/nodeRuntime.ts';
 import { runOnnxBaseline, type ThroughputRecord } from '../src/run.ts';
 
@@ -45,16 +46,13 @@ if (opts.config) {
   const test = await loadDataset({ split: 'test' });
   const out: Record<string, ThroughputRecord[]> = {};
   for (const name of modelNames) {
-    const file = path.join(exampleDir, 'models', `${name}.onnx`);
-    const metadata = JSON.parse(
-      await readFile(file.replace(/\.onnx$/, '.json'), 'utf8'),
-    ) as ModelMetadata;
+    const { model, metadata } = await readOnnxModel(
+      path.join(exampleDir, 'models', `${name}.onnx`),
+    );
     const result = await runOnnxBaseline({
-      ort: runtime.ort,
-      framework: runtime.framework,
+      ...runtime,
       runtime: 'node',
-      executionProviders: runtime.executionProviders,
-      model: new Uint8Array(await readFile(file)),
+      model,
       metadata,
       test,
       quick: opts.quick,

@@ -1,29 +1,22 @@
+// `pnpm export-tfjs <model dir>`: exports a saved tfjs model to ONNX with the metadata JSON beside it.
 /**
  * Exports a saved tfjs layers model (for example the one `examples/tfjs-baseline` writes to
- * `results/tfjs-<dataset>-<model>-model/`) to ONNX, with the metadata JSON the ONNX baseline
- * reads next to it. Given the tfjs baseline's result JSON, the metadata carries its training run.
+ * `results/tfjs-<dataset>-<model>-model/`) to ONNX with the kit's `exportForOnnx`, with the
+ * metadata JSON the ONNX baseline reads next to it. Given the tfjs baseline's result JSON, the
+ * metadata carries its training run.
  *
  *   pnpm export-tfjs <model dir or model.json> [--out FILE.onnx] [--result tfjs-result.json]
  *                    [--input-layout nchw|nhwc|flat] [--name NAME]
  */
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BaselineResult, Normalize } from '@fmnist/core';
-import {
-  decodeOnnxModel,
-  exportTfjsToOnnx,
-  type OnnxInputLayout,
-  type TfjsModelJson,
-  tfjsArtifactsFromFiles,
-} from '@fmnist/onnx';
+import type { Normalize } from '@fmnist/core';
+import type { OnnxInputLayout } from '@fmnist/onnx/export';
+import { type BaselineResult, formatJson } from '@fmnist-examples/baseline-kit';
+import { readModelFiles } from '@fmnist-examples/baseline-kit/node';
+import { deserializeModel, exportForOnnx } from '@fmnist-examples/baseline-kit/tfjs';
+import { metadataPathFor } from '@fmnist-examples/onnx-baseline/node';
 import { Command, Option } from 'commander';
-import {
-  formatJson,
-  type ModelMetadata,
-  type TrainingRecord,
-  trainingRecord,
-} from '../src/metadata.ts';
 
 const program = new Command()
   .name('export-tfjs')
@@ -50,43 +43,25 @@ const opts = program.opts<{
   normalize: Normalize;
 }>();
 
-let modelJsonPath = path.resolve(program.args[0]);
-if ((await stat(modelJsonPath)).isDirectory())
-  modelJsonPath = path.join(modelJsonPath, 'model.json');
-const folder = path.dirname(modelJsonPath);
-const modelJson = JSON.parse(await readFile(modelJsonPath, 'utf8')) as TfjsModelJson;
-const artifacts = await tfjsArtifactsFromFiles(modelJson, (p) => readFile(path.join(folder, p)));
-
+const source = path.resolve(program.args[0]);
+const folder = (await stat(source)).isDirectory() ? source : path.dirname(source);
+// tfjs's default (pure-JS cpu) backend is enough to hold the weights for the export.
+const model = await deserializeModel(await readModelFiles(source));
 const result: BaselineResult | null = opts.result
   ? JSON.parse(await readFile(opts.result, 'utf8'))
   : null;
 const name = opts.name ?? result?.model ?? path.basename(folder);
-const dataset: string = result?.dataset ?? 'fashion-mnist';
-const onnx = exportTfjsToOnnx(artifacts, {
-  inputLayout: opts.inputLayout,
-  docString: `${name}, exported from tfjs by @fmnist/onnx`,
-  metadata: { model: name, dataset, normalize: opts.normalize },
-});
-const decoded = decodeOnnxModel(onnx);
-const training: TrainingRecord | null = result ? trainingRecord(result) : null;
-const metadata: ModelMetadata = {
-  model: name,
-  dataset,
-  normalize: opts.normalize,
-  input: {
-    name: decoded.graph.inputs[0].name,
-    dims: decoded.graph.inputs[0].dims as (number | string)[],
-    layout: opts.inputLayout,
-  },
-  training,
-  parity: null,
-  onnxSha256: createHash('sha256').update(onnx).digest('hex'),
+const { bytes, metadata } = await exportForOnnx(model, result, {
   generatedBy: 'examples/onnx-baseline/scripts/export-tfjs.ts',
-};
+  inputLayout: opts.inputLayout,
+  modelName: name,
+  normalize: opts.normalize,
+});
+model.dispose();
 const out = path.resolve(opts.out ?? `${folder.replace(/[/\\]$/, '')}.onnx`);
 await mkdir(path.dirname(out), { recursive: true });
-await writeFile(out, onnx);
-await writeFile(out.replace(/\.onnx$/i, '') + '.json', formatJson(metadata));
+await writeFile(out, bytes);
+await writeFile(metadataPathFor(out), formatJson(metadata));
 console.log(
-  `wrote ${out} (${onnx.byteLength} bytes, input [${metadata.input?.dims.join(', ')}]) and its .json`,
+  `wrote ${out} (${bytes.byteLength} bytes, input [${metadata.input?.dims.join(', ')}]) and its .json`,
 );

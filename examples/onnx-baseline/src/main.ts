@@ -1,16 +1,12 @@
-/**
- * ONNX baseline in Node: evaluates an ONNX classifier on the whole test split and writes the
- * shared baseline result JSON.
- *
- *   pnpm start [--model FILE] [--quick] [--dataset mnist] [--out FILE] [--ep auto|cpu|cuda|webgpu|wasm]
- */
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+// `pnpm start [--model FILE] [--quick] [--dataset mnist] [--out FILE] [--ep ...]`: the ONNX baseline's command line.
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '@fmnist/core/node';
+import { formatProgress, formatResult, PLAN } from '@fmnist-examples/baseline-kit';
+import { peakRssMB } from '@fmnist-examples/baseline-kit/node';
 import { Command, Option } from 'commander';
-import { type ModelMetadata, metadataPathFor } from './metadata.ts';
+import { readOnnxModel } from './modelFile.ts';
 import { loadNodeRuntime, type NodeExecutionProvider } from './nodeRuntime.ts';
 import { runOnnxBaseline } from './run.ts';
 
@@ -26,7 +22,11 @@ const program = new Command()
     path.join(exampleDir, 'models/cnn.onnx'),
   )
   .option('--metadata <file>', 'metadata JSON (default: the model path with .json, when present)')
-  .option('--quick', 'time at most 1,000 images per batch size', false)
+  .option(
+    '--quick',
+    `the kit's quick plan: time at most ${PLAN.quick.onnx.timedImages.toLocaleString('en')} images per batch size`,
+    false,
+  )
   .option('--dataset <id>', 'fashion-mnist or mnist', 'fashion-mnist')
   .option('--out <file>', 'result JSON path (default results/onnx-<model>-<backend>.json)')
   .addOption(
@@ -50,11 +50,10 @@ const opts = program.opts<{
 }>();
 
 const modelPath = path.resolve(opts.model);
-const metadataPath = opts.metadata ? path.resolve(opts.metadata) : metadataPathFor(modelPath);
-const metadata: ModelMetadata | null = existsSync(metadataPath)
-  ? JSON.parse(await readFile(metadataPath, 'utf8'))
-  : null;
-const model = new Uint8Array(await readFile(modelPath));
+const { model, metadata } = await readOnnxModel(
+  modelPath,
+  opts.metadata ? path.resolve(opts.metadata) : undefined,
+);
 const runtime = await loadNodeRuntime(opts.ep, opts.threads);
 const test = await loadDataset({ dataset: opts.dataset, split: 'test' });
 
@@ -62,38 +61,28 @@ console.log(
   `${path.relative(process.cwd(), modelPath)} on ${test.dataset} test (${test.count} images), ` +
     `${runtime.framework}, trying ${runtime.executionProviders.join(' then ')}`,
 );
-const result = await runOnnxBaseline(
-  {
-    ort: runtime.ort,
-    framework: runtime.framework,
-    runtime: 'node',
-    executionProviders: runtime.executionProviders,
-    model,
-    metadata,
-    modelName: metadata?.model ?? path.basename(modelPath, '.onnx'),
-    test,
-    quick: opts.quick,
-    batchSizes: opts.batchSizes,
-    peakRssMB: () => process.resourceUsage().maxRSS / 1024,
-    extra: {
-      modelFile: path.relative(exampleDir, modelPath),
-      nodeVersion: process.version,
-      wasmThreads: runtime.framework === 'onnxruntime-web' ? opts.threads : null,
-    },
+const result = await runOnnxBaseline({
+  ...runtime,
+  runtime: 'node',
+  model,
+  metadata,
+  modelName: metadata?.model ?? path.basename(modelPath, '.onnx'),
+  test,
+  quick: opts.quick,
+  batchSizes: opts.batchSizes,
+  peakRssMB,
+  extra: {
+    modelFile: path.relative(exampleDir, modelPath),
+    nodeVersion: process.version,
+    wasmThreads: runtime.framework === 'onnxruntime-web' ? opts.threads : null,
   },
-  {
-    onProgress: (p) => {
-      if (p.phase === 'session' && p.status === 'failed')
-        console.log(`  ${p.executionProvider} failed: ${p.error?.split('\n')[0]}`);
-      if (p.phase === 'session' && p.status === 'ready')
-        console.log(`  execution provider: ${p.executionProvider}`);
-      if (p.phase === 'throughput')
-        console.log(
-          `  batch ${String(p.batchSize).padStart(5)}: ${p.imagesPerSecond.toFixed(0).padStart(8)} images/s`,
-        );
-    },
+  onProgress: (p) => {
+    if (p.phase === 'backend' && p.status === 'ready')
+      console.log(`  execution provider: ${p.backend}`);
+    else if ((p.phase === 'backend' && p.status === 'failed') || p.phase === 'throughput')
+      console.log(`  ${formatProgress(p)}`);
   },
-);
+});
 console.log(
   `  accuracy ${(result.testAccuracy * 100).toFixed(2)}%, ${result.inferenceImagesPerSecond.toFixed(0)} images/s ` +
     `(accuracy pass, batch ${result.evaluationBatchSize}), peak RSS ${result.peakRssMB} MB`,
@@ -108,5 +97,5 @@ const out = path.resolve(
     ),
 );
 await mkdir(path.dirname(out), { recursive: true });
-await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
+await writeFile(out, formatResult(result));
 console.log(`  wrote ${path.relative(process.cwd(), out)}`);

@@ -1,3 +1,4 @@
+// Node runtimes of the ONNX baseline: onnxruntime-node (CUDA, then CPU) or onnxruntime-web wasm.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';

@@ -1,11 +1,12 @@
+// The ONNX baseline's browser page (index.html): load with core, run onnxruntime-web, show the result.
 /**
- * The ONNX baseline in a browser page (see index.html): loads the test split with core's browser
- * platform, runs onnxruntime-web with WebGPU (when the browser has it) and then wasm, and shows
- * the result JSON. The page also sets `window.__onnxBaseline` for the Playwright test.
+ * Loads the test split with core's browser platform, runs onnxruntime-web with WebGPU (when the
+ * browser has it) and then wasm, and shows the result JSON. The page also sets
+ * `window.__onnxBaseline` for the Playwright test.
  */
-import { loadDataset, subset } from '@fmnist/core';
+import { loadDataset } from '@fmnist/core';
+import { formatProgress, type ModelMetadata } from '@fmnist-examples/baseline-kit';
 import * as ort from 'onnxruntime-web';
-import type { ModelMetadata } from './metadata.ts';
 import { type OnnxBaselineResult, runOnnxBaseline } from './run.ts';
 
 declare global {
@@ -38,10 +39,7 @@ async function main(): Promise<OnnxBaselineResult> {
   ort.env.logLevel = 'error';
 
   log(`loading ${dataset} test split from ${dataUrl}`);
-  const full = await loadDataset({ dataset, split: 'test', mirrors: [dataUrl], cache: false });
-  // `samples` evaluates a prefix only: software WebGPU adapters (SwiftShader) are slow.
-  const samples = Number(params.get('samples') ?? full.count);
-  const test = samples < full.count ? subset(full, { count: samples }) : full;
+  const test = await loadDataset({ dataset, split: 'test', mirrors: [dataUrl], cache: false });
   const modelResponse = await fetch(modelUrl);
   if (!modelResponse.ok) throw new Error(`${modelUrl}: HTTP ${modelResponse.status}`);
   const model = new Uint8Array(await modelResponse.arrayBuffer());
@@ -50,30 +48,20 @@ async function main(): Promise<OnnxBaselineResult> {
 
   const providers = executionProviders(params.get('ep') ?? 'auto');
   log(`model ${modelUrl} (${model.byteLength} bytes), trying ${providers.join(' then ')}`);
-  return runOnnxBaseline(
-    {
-      ort,
-      framework: 'onnxruntime-web',
-      runtime: 'browser',
-      executionProviders: providers,
-      model,
-      metadata,
-      test,
-      quick: params.has('quick'),
-      extra: { userAgent: navigator.userAgent, wasmThreads: ort.env.wasm.numThreads },
-    },
-    {
-      onProgress: (p) => {
-        if (p.phase === 'session')
-          log(
-            `${p.executionProvider}: ${p.status}${p.error ? ` (${p.error.split('\n')[0]})` : ''}`,
-          );
-        if (p.phase === 'evaluate') log(`evaluated ${p.done}/${p.total}`);
-        if (p.phase === 'throughput')
-          log(`batch ${p.batchSize}: ${p.imagesPerSecond.toFixed(0)} images/s`);
-      },
-    },
-  );
+  return runOnnxBaseline({
+    ort,
+    framework: 'onnxruntime-web',
+    runtime: 'browser',
+    executionProviders: providers,
+    model,
+    metadata,
+    test,
+    // `samples` evaluates a prefix only: software WebGPU adapters (SwiftShader) are slow.
+    testSamples: params.has('samples') ? Number(params.get('samples')) : undefined,
+    quick: params.has('quick'),
+    extra: { userAgent: navigator.userAgent, wasmThreads: ort.env.wasm.numThreads },
+    onProgress: (p) => log(formatProgress(p)),
+  });
 }
 
 window.__onnxBaseline = { status: 'running' };

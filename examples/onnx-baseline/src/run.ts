@@ -1,5 +1,5 @@
+// The ONNX baseline run: convert with @fmnist/onnx, open a session, evaluate, time, return the result.
 import {
-  type BaselineResult,
   type DatasetSplit,
   evaluate,
   FmnistError,
@@ -16,8 +16,18 @@ import {
   ortBatches,
   toOrtTensor,
 } from '@fmnist/onnx';
+import {
+  type BaselineProgress,
+  type BaselineResult,
+  type InferenceBaselineOptions,
+  type ModelMetadata,
+  PLAN,
+  prefixOf,
+  roundTo,
+  sha256Hex,
+  throwIfAborted,
+} from '@fmnist-examples/baseline-kit';
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
-import type { ModelMetadata } from './metadata.ts';
 
 /**
  * What the baseline needs of an onnxruntime module: `import * as ort from 'onnxruntime-web'` and
@@ -34,17 +44,12 @@ export interface OrtModule {
 /** Batch sizes whose inference throughput a full run reports. */
 export const BATCH_SIZES: readonly number[] = [1, 64, 1000, 10000];
 
-/** Images per batch size a `quick` run times (and the largest batch it times). */
-export const QUICK_IMAGES = 1000;
-
 /** Options of {@link runOnnxBaseline}. Platform-neutral: the runtime, model and data come in. */
-export interface OnnxBaselineOptions {
+export interface OnnxBaselineOptions extends InferenceBaselineOptions {
   /** The onnxruntime module to run with. */
   ort: OrtModule;
   /** Its package name, recorded as `framework`: `'onnxruntime-node'` or `'onnxruntime-web'`. */
   framework: string;
-  /** Where this runs. */
-  runtime: 'node' | 'browser';
   /**
    * Execution providers to try, in order (`'webgpu'`, `'wasm'`, `'cpu'`, `'cuda'`...): the first
    * whose session is created and runs a first batch is used, and failures are recorded.
@@ -56,9 +61,10 @@ export interface OnnxBaselineOptions {
   metadata?: ModelMetadata | null;
   /** Short model name for the result; default `metadata.model`, else `'onnx-model'`. */
   modelName?: string;
-  /** The test split, evaluated in full. */
-  test: DatasetSplit;
-  /** Time at most {@link QUICK_IMAGES} images per batch size, and batch sizes up to that. */
+  /**
+   * Time at most `PLAN.quick.onnx.timedImages` (1,000) images per batch size, and batch sizes up
+   * to that.
+   */
   quick?: boolean;
   /** Batch sizes to time. Default {@link BATCH_SIZES}. */
   batchSizes?: readonly number[];
@@ -70,10 +76,6 @@ export interface OnnxBaselineOptions {
   minSeconds?: number;
   /** Extra session options (e.g. `intraOpNumThreads`), merged under `executionProviders`. */
   sessionOptions?: InferenceSession.SessionOptions;
-  /** Peak memory of the process in MB where the platform can tell (Node: maxRSS). Default 0. */
-  peakRssMB?: () => number;
-  /** Extra fields copied into the result. */
-  extra?: Record<string, unknown>;
 }
 
 /** Inference speed at one batch size. */
@@ -85,22 +87,6 @@ export interface ThroughputRecord {
   /** Images those runs processed. */
   images: number;
   seconds: number;
-}
-
-/** A progress report of {@link runOnnxBaseline}. */
-export type OnnxBaselineProgress =
-  | {
-      phase: 'session';
-      executionProvider: string;
-      status: 'trying' | 'ready' | 'failed';
-      error?: string;
-    }
-  | { phase: 'evaluate'; done: number; total: number }
-  | { phase: 'throughput'; batchSize: number; imagesPerSecond: number };
-
-/** Callbacks of {@link runOnnxBaseline}. */
-export interface OnnxBaselineHooks {
-  onProgress?: (progress: OnnxBaselineProgress) => void;
 }
 
 /**
@@ -144,7 +130,7 @@ const GPU_PROVIDERS = new Set(['webgpu', 'webgl', 'cuda', 'tensorrt', 'dml', 'co
 /**
  * Runs an ONNX classifier on a whole test split: accuracy, per-class accuracy and confusion
  * matrix, plus inference images/s at several batch sizes. Used by the Node CLI (`main.ts`), the
- * browser page (`browser.ts`), the bench and any cross-framework runner; it loads no data and
+ * browser page (`page.ts`), the bench and any cross-framework runner; it loads no data and
  * imports no runtime itself.
  *
  * `inferenceImagesPerSecond` is the accuracy pass end to end (pixel conversion, `session.run`,
@@ -152,24 +138,30 @@ const GPU_PROVIDERS = new Set(['webgpu', 'webgl', 'cuda', 'tensorrt', 'dml', 'co
  * prepared tensors.
  *
  * @throws FmnistError `INVALID_ARGUMENT` for a model whose input is not an image batch, or when
- *   no execution provider works (the error lists each failure).
+ *   no execution provider works (the error lists each failure); `ABORTED` when `options.signal`
+ *   fires (checked after every batch).
  */
-export async function runOnnxBaseline(
-  options: OnnxBaselineOptions,
-  hooks: OnnxBaselineHooks = {},
-): Promise<OnnxBaselineResult> {
-  const { ort, test } = options;
+export async function runOnnxBaseline(options: OnnxBaselineOptions): Promise<OnnxBaselineResult> {
+  const started = performance.now();
+  const { ort, signal } = options;
+  const progress = options.onProgress ?? (() => {});
+  const what = `onnx ${options.modelName ?? options.metadata?.model ?? 'model'}`;
+  throwIfAborted(signal, what);
+  const test = prefixOf(options.test, options.testSamples);
   const metadata = options.metadata ?? null;
   const normalize = options.normalize ?? metadata?.normalize ?? 'scale';
   const quick = options.quick ?? false;
   const Tensor = ort.Tensor;
 
-  const { session, executionProvider, fallbacks, setup } = await openSession(options, hooks, (s) =>
-    prepareRun(s, options, normalize),
+  // 1. A session on the first execution provider that can run the model.
+  const { session, executionProvider, fallbacks, setup } = await openSession(
+    { ...options, test },
+    progress,
+    (s) => prepareRun(s, { ...options, test }, normalize),
   );
   const { input, layout, fixedBatch, run, tensorFor } = setup;
   try {
-    // Accuracy over the whole split.
+    // 2. Accuracy over the whole split, batches converted by @fmnist/onnx.
     const evaluationBatchSize = fixedBatch ?? options.evaluationBatchSize ?? 1000;
     const predictions = new Uint8Array(test.count);
     const evaluationStarted = performance.now();
@@ -183,17 +175,20 @@ export async function runOnnxBaseline(
       const output = await run(padded(batch.input, fixedBatch, Tensor));
       const { classes } = decodeOutput(output);
       predictions.set(classes.subarray(0, batch.size), batch.index * evaluationBatchSize);
-      hooks.onProgress?.({
+      progress({
         phase: 'evaluate',
         done: batch.index * evaluationBatchSize + batch.size,
         total: test.count,
+        seconds: (performance.now() - evaluationStarted) / 1000,
       });
+      throwIfAborted(signal, what);
     }
     const evaluationSeconds = (performance.now() - evaluationStarted) / 1000;
     const evaluation = evaluate(test.labels, predictions, test.classNames.length);
 
-    // Throughput of session.run alone, per batch size.
-    const limit = quick ? Math.min(QUICK_IMAGES, test.count) : test.count;
+    // 3. Throughput of session.run alone, per batch size.
+    const timed = PLAN[quick ? 'quick' : 'full'].onnx.timedImages;
+    const limit = timed === null ? test.count : Math.min(timed, test.count);
     const sizes = fixedBatch
       ? [fixedBatch]
       : (options.batchSizes ?? BATCH_SIZES).filter((b) => b <= limit);
@@ -202,15 +197,13 @@ export async function runOnnxBaseline(
     for (const batchSize of sizes) {
       const record = await timeBatchSize(test, batchSize, limit, minSeconds, tensorFor, run);
       inferenceThroughput.push(record);
-      hooks.onProgress?.({
-        phase: 'throughput',
-        batchSize,
-        imagesPerSecond: record.imagesPerSecond,
-      });
+      progress({ phase: 'throughput', batchSize, imagesPerSecond: record.imagesPerSecond });
+      throwIfAborted(signal, what);
     }
 
+    // 4. The result JSON; the training fields come from the model's metadata.
     const training = metadata?.training ?? null;
-    return {
+    const result: OnnxBaselineResult = {
       framework: options.framework,
       frameworkVersion:
         ort.env.versions?.node ?? ort.env.versions?.web ?? ort.env.versions?.common ?? 'unknown',
@@ -228,8 +221,8 @@ export async function runOnnxBaseline(
       confusionMatrix: evaluation.confusionMatrix,
       trainSeconds: training?.trainSeconds ?? null,
       trainSamplesPerSecond: training?.trainSamplesPerSecond ?? null,
-      inferenceImagesPerSecond: round(test.count / evaluationSeconds, 1),
-      peakRssMB: round(options.peakRssMB?.() ?? 0, 1),
+      inferenceImagesPerSecond: roundTo(test.count / evaluationSeconds, 1),
+      peakRssMB: roundTo(options.peakRssMB?.() ?? 0, 1),
       executionProvider,
       executionProviderFallbacks: fallbacks,
       inferenceThroughput,
@@ -239,12 +232,18 @@ export async function runOnnxBaseline(
       input: { name: input.name, dims: input.dims ?? null, layout },
       output: describeOutputs(session)[0] ?? null,
       modelBytes: options.model.byteLength,
-      modelSha256: await sha256(options.model),
+      modelSha256: await sha256Hex(options.model),
       modelTrainedOn: metadata?.dataset ?? null,
       training,
       parity: metadata?.parity ?? null,
       ...options.extra,
     };
+    progress({
+      phase: 'done',
+      testAccuracy: result.testAccuracy,
+      seconds: (performance.now() - started) / 1000,
+    });
+    return result;
   } finally {
     await session.release();
   }
@@ -287,14 +286,19 @@ async function prepareRun(
   return { input, layout, fixedBatch, run, tensorFor };
 }
 
+/**
+ * Tries the execution providers in order; the first whose session is created and runs the
+ * warm-up batch is used. Each attempt is reported as `backend` progress.
+ */
 async function openSession(
   options: OnnxBaselineOptions,
-  hooks: OnnxBaselineHooks,
+  progress: (p: BaselineProgress) => void,
   prepare: (session: InferenceSession) => Promise<RunSetup>,
 ) {
   const fallbacks: { executionProvider: string; error: string }[] = [];
   for (const executionProvider of options.executionProviders) {
-    hooks.onProgress?.({ phase: 'session', executionProvider, status: 'trying' });
+    const device = GPU_PROVIDERS.has(executionProvider) ? 'gpu' : 'cpu';
+    progress({ phase: 'backend', backend: executionProvider, status: 'trying', device });
     let session: InferenceSession | undefined;
     try {
       session = await options.ort.InferenceSession.create(options.model, {
@@ -302,7 +306,7 @@ async function openSession(
         executionProviders: [executionProvider],
       });
       const setup = await prepare(session);
-      hooks.onProgress?.({ phase: 'session', executionProvider, status: 'ready' });
+      progress({ phase: 'backend', backend: executionProvider, status: 'ready', device });
       return { session, executionProvider, fallbacks, setup };
     } catch (error) {
       await session?.release().catch(() => undefined);
@@ -310,7 +314,13 @@ async function openSession(
       if (error instanceof FmnistError) throw error;
       const message = error instanceof Error ? error.message : String(error);
       fallbacks.push({ executionProvider, error: message.split('\n')[0].slice(0, 300) });
-      hooks.onProgress?.({ phase: 'session', executionProvider, status: 'failed', error: message });
+      progress({
+        phase: 'backend',
+        backend: executionProvider,
+        status: 'failed',
+        device,
+        error: message,
+      });
     }
   }
   throw new FmnistError(
@@ -363,19 +373,9 @@ async function timeBatchSize(
   }
   return {
     batchSize,
-    imagesPerSecond: round((runs * batchSize) / elapsed, 1),
+    imagesPerSecond: roundTo((runs * batchSize) / elapsed, 1),
     runs,
     images: runs * batchSize,
-    seconds: round(elapsed, 3),
+    seconds: roundTo(elapsed, 3),
   };
-}
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }

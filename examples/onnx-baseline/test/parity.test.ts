@@ -1,3 +1,4 @@
+// The committed ONNX models against their tfjs sources on the full test split.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -6,13 +7,14 @@ import { argmax, type DatasetSplit, subset } from '@fmnist/core';
 import { loadDataset } from '@fmnist/core/node';
 import { toOrtTensor } from '@fmnist/onnx';
 import { realDataDir } from '@fmnist/test-utils';
+import type { ModelMetadata } from '@fmnist-examples/baseline-kit';
+import { readModelFiles } from '@fmnist-examples/baseline-kit/node';
+import { deserializeModel } from '@fmnist-examples/baseline-kit/tfjs';
+import { selectNodeBackend } from '@fmnist-examples/tfjs-baseline/node';
 import * as tf from '@tensorflow/tfjs';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTfjsModel } from '../scripts/tfjsFiles.ts';
-import { useTfjsWasm } from '../scripts/tfjsWasm.ts';
-import type { ModelMetadata } from '../src/metadata.ts';
 
 const models = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../models');
 ortWeb.env.wasm.numThreads = 1;
@@ -39,13 +41,13 @@ describe('committed models: ONNX vs tfjs on the full test split', () => {
   let test: DatasetSplit;
 
   beforeAll(async () => {
-    await useTfjsWasm();
+    await selectNodeBackend('wasm');
     test = await loadDataset({ split: 'test', dataDir: realDataDir(), cache: false });
   });
 
   it('cnn (against models/cnn.tfjs)', async () => {
     const onnx = await readModel('cnn');
-    const model = await loadTfjsModel(path.join(models, 'cnn.tfjs'));
+    const model = await deserializeModel(await readModelFiles(path.join(models, 'cnn.tfjs')));
     expect(tf.getBackend()).toBe('wasm');
     // In chunks of 1,000: one 10,000-image convolution would need a 280 MB im2col buffer.
     const want = new Float32Array(test.count * 10);

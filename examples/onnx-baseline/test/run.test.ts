@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
+// Tests of runOnnxBaseline on the real test split (providers, layouts, typed errors) and its CLI.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { type DatasetSplit, isFmnistError } from '@fmnist/core';
 import { loadDataset } from '@fmnist/core/node';
 import {
@@ -11,12 +10,13 @@ import {
   exportTfjsToOnnx,
   type TfjsModelJson,
   tfjsArtifactsFromFiles,
-} from '@fmnist/onnx';
+} from '@fmnist/onnx/export';
 import { realDataDir } from '@fmnist/test-utils';
+import type { ModelMetadata } from '@fmnist-examples/baseline-kit';
+import { runBaselineCli } from '@fmnist-examples/baseline-kit/contract';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ModelMetadata } from '../src/metadata.ts';
 import { type OnnxBaselineOptions, runOnnxBaseline } from '../src/run.ts';
 
 const exampleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -159,13 +159,9 @@ describe('pnpm start', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'onnx-baseline-cli-'));
     try {
       const out = path.join(dir, 'result.json');
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
+      const { stdout } = await runBaselineCli(
+        exampleDir,
         [
-          '--conditions=@fmnist/source',
-          '--import',
-          'tsx',
-          'src/main.ts',
           '--model',
           'models/mlp.onnx',
           '--quick',
@@ -177,7 +173,6 @@ describe('pnpm start', () => {
           '1,64',
         ],
         {
-          cwd: exampleDir,
           env: {
             ...process.env,
             FMNIST_MNIST_DIR: realDataDir('mnist'),

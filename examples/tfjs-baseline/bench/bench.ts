@@ -4,10 +4,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadDataset, subset } from '@fmnist/core/node';
 import { predictClasses, toTfDataset } from '@fmnist/tfjs';
+import { buildModel } from '@fmnist-examples/baseline-kit/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
-import { buildModel, type ModelKind } from '../src/models.ts';
 import { NODE_BACKENDS } from '../src/nodeBackend.ts';
+import { TFJS_MODELS, type TfjsModelKind } from '../src/train.ts';
 
 const program = new Command('tfjs-baseline-bench')
   .option(
@@ -23,7 +24,7 @@ const opts = program.opts();
 
 interface Row {
   backend: string;
-  model: ModelKind;
+  model: TfjsModelKind;
   batchSize: number;
   trainSteps: number;
   trainSamplesPerSecond: number;
@@ -35,7 +36,7 @@ interface Row {
 const train = await loadDataset({ split: 'train' });
 const test = await loadDataset({ split: 'test' });
 const wantedBackends = opts.backends ? String(opts.backends).split(',') : undefined;
-const models = String(opts.models).split(',') as ModelKind[];
+const models = String(opts.models).split(',') as TfjsModelKind[];
 const budgetMs = opts.seconds * 1000;
 const rows: Row[] = [];
 
@@ -51,7 +52,7 @@ for (const candidate of NODE_BACKENDS) {
   }
   await tf.ready();
   for (const kind of models) {
-    const model = buildModel(kind, 42);
+    const model = buildModel(TFJS_MODELS[kind], 42);
     const batchSize = opts.batchSize as number;
     // Training: steps through the same toTfDataset pipeline the baseline uses, one warm-up step
     // excluded, until the time budget is spent.

@@ -1,3 +1,4 @@
+// Backend choice: trying a preference list of tfjs backends and recording why each was skipped.
 /** The backend a run uses, as recorded in the result JSON. */
 export interface BackendChoice {
   /** tfjs backend name: `tensorflow`, `wasm`, `cpu`, `webgpu`, `webgl`. */

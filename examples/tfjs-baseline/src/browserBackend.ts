@@ -1,9 +1,11 @@
-import { registerWasmTrainingKernels } from '@fmnist/tfjs';
+// The browser backends of the tfjs baseline: WebGPU, WebGL, wasm, cpu, and which one runs.
+/// <reference path="./assets.d.ts" />
 import * as tf from '@tensorflow/tfjs';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { type BackendCandidate, type BackendChoice, chooseBackend } from './backendChoice.ts';
+import { CPU_BACKEND, wasmBackend } from './sharedBackends.ts';
 
 interface GpuNavigator {
   gpu?: { requestAdapter(): Promise<unknown | null> };
@@ -32,40 +34,26 @@ export const BROWSER_BACKENDS: readonly BackendCandidate[] = [
     backendPackage: '@tensorflow/tfjs-backend-webgl',
     load: () => tf.setBackend('webgl'),
   },
-  {
-    name: 'wasm',
-    backend: 'wasm',
-    device: 'cpu',
-    backendPackage: '@tensorflow/tfjs-backend-wasm',
-    load: async () => {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      // The bundler fingerprints the binaries; tell the backend where they went.
-      wasm.setWasmPaths({
-        'tfjs-backend-wasm.wasm': wasmPlainUrl,
-        'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-        'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
-      });
-      registerWasmTrainingKernels();
-      return tf.setBackend('wasm');
-    },
-  },
-  {
-    name: 'cpu',
-    backend: 'cpu',
-    device: 'cpu',
-    backendPackage: '@tensorflow/tfjs-backend-cpu',
-    load: () => tf.setBackend('cpu'),
-  },
+  // The bundler fingerprints the binaries; tell the backend where they went.
+  wasmBackend((wasm) =>
+    wasm.setWasmPaths({
+      'tfjs-backend-wasm.wasm': wasmPlainUrl,
+      'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+    }),
+  ),
+  CPU_BACKEND,
 ];
+
+/** A browser backend choice, with the GPU's renderer string where the browser tells it. */
+export type BrowserBackendChoice = BackendChoice & { renderer?: string };
 
 /**
  * Picks and activates the browser backend (`forced` allows only that one), then reports which
  * GPU it runs on where the browser tells: a software rasteriser such as SwiftShader is still the
  * "gpu" device to tfjs, and the renderer string makes that visible in the result.
  */
-export async function selectBrowserBackend(
-  forced?: string,
-): Promise<BackendChoice & { renderer?: string }> {
+export async function selectBrowserBackend(forced?: string): Promise<BrowserBackendChoice> {
   const choice = await chooseBackend(BROWSER_BACKENDS, forced);
   await tf.ready();
   return { ...choice, renderer: rendererName(choice.backend) };

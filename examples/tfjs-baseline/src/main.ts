@@ -1,6 +1,9 @@
+// `pnpm start`: the tfjs baseline's command line, a thin wrapper around runNodeBaseline.
+import { type BaselineProgress, formatProgress, PLAN } from '@fmnist-examples/baseline-kit';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { type NodeBaselineOptions, runNodeBaseline } from './node.ts';
-import type { BaselineProgress } from './train.ts';
+import { type NodeBaselineOptions, runNodeBaseline } from './nodeRun.ts';
+
+const { quick, full } = PLAN;
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -20,12 +23,12 @@ const program = new Command('tfjs-baseline')
   .addOption(new Option('--model <kind>', 'architecture').choices(['mlp', 'cnn']).default('mlp'))
   .option(
     '--epochs <n>',
-    'passes over the training data (default: mlp 15, cnn 10; quick: mlp 2, cnn 1)',
+    `passes over the training data (default, from the kit's PLAN: mlp ${full['tfjs-mlp'].epochs}, cnn ${full['tfjs-cnn'].epochs}; quick: mlp ${quick['tfjs-mlp'].epochs}, cnn ${quick['tfjs-cnn'].epochs})`,
     positiveInt,
   )
   .option(
     '--quick',
-    'train on a fixed 10,000-image subset for 1-2 epochs (a few minutes on 2 CPU cores)',
+    `the comparison's quick plan: the first ${quick['tfjs-mlp'].trainSamples.toLocaleString('en')} training images, mlp ${quick['tfjs-mlp'].epochs} / cnn ${quick['tfjs-cnn'].epochs} epochs`,
   )
   .addOption(
     new Option('--dataset <id>', 'dataset')
@@ -62,18 +65,10 @@ function report(p: BaselineProgress) {
   const now = performance.now();
   if (p.phase === 'train') {
     if (now - lastPrint < opts.progressEvery * 1000 && p.batch !== 1) return;
-    lastPrint = now;
-    console.log(
-      `epoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(4)} ${p.samplesPerSecond.toFixed(0)} samples/s`,
-    );
-  } else if (p.phase === 'epoch') {
-    lastPrint = now;
-    console.log(
-      `epoch ${p.epoch}/${p.epochs} done: loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(4)} ${p.samplesPerSecond.toFixed(0)} samples/s`,
-    );
-  } else {
-    console.log(`evaluating on ${p.testSamples} test images`);
-  }
+  } else if (p.phase !== 'epoch' && p.phase !== 'evaluate') return;
+  if (p.phase === 'evaluate' && p.done > 0) return;
+  lastPrint = now;
+  console.log(formatProgress(p));
 }
 
 const options: NodeBaselineOptions = {

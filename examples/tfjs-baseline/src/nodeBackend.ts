@@ -1,6 +1,7 @@
-import { registerWasmTrainingKernels } from '@fmnist/tfjs';
+// The Node backends of the tfjs baseline: tfjs-node(-gpu) when installed, else wasm, else cpu.
 import * as tf from '@tensorflow/tfjs';
 import { type BackendCandidate, type BackendChoice, chooseBackend } from './backendChoice.ts';
+import { CPU_BACKEND, wasmBackend } from './sharedBackends.ts';
 
 /**
  * Imports a package that is deliberately not a dependency (tfjs-node, tfjs-node-gpu: native
@@ -36,25 +37,8 @@ export const NODE_BACKENDS: readonly BackendCandidate[] = [
     load: async () =>
       (await optionalImport('@tensorflow/tfjs-node')) && (await tf.setBackend('tensorflow')),
   },
-  {
-    name: 'wasm',
-    backend: 'wasm',
-    device: 'cpu',
-    backendPackage: '@tensorflow/tfjs-backend-wasm',
-    load: async () => {
-      await import('@tensorflow/tfjs-backend-wasm');
-      // Without these the wasm backend cannot train a CNN (no Conv2DBackpropFilter).
-      registerWasmTrainingKernels();
-      return tf.setBackend('wasm');
-    },
-  },
-  {
-    name: 'cpu',
-    backend: 'cpu',
-    device: 'cpu',
-    backendPackage: '@tensorflow/tfjs-backend-cpu',
-    load: () => tf.setBackend('cpu'),
-  },
+  wasmBackend(),
+  CPU_BACKEND,
 ];
 
 /**

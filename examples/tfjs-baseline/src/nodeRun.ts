@@ -1,23 +1,35 @@
+// The whole Node run of the tfjs baseline: backend, data, training, model files and result JSON.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type BaselineResult, loadDataset } from '@fmnist/core/node';
+import { loadDataset } from '@fmnist/core/node';
+import {
+  type BaselineProgress,
+  type BaselineResult,
+  formatResult,
+} from '@fmnist-examples/baseline-kit';
+import { peakRssMB, writeModelFiles } from '@fmnist-examples/baseline-kit/node';
+import { serializeModel, WEIGHTS_FILE } from '@fmnist-examples/baseline-kit/tfjs';
 import type { BackendChoice } from './backendChoice.ts';
-import { serializeModel, WEIGHTS_FILE } from './modelArtifacts.ts';
-import type { ModelKind } from './models.ts';
 import { selectNodeBackend } from './nodeBackend.ts';
-import { type BaselineHooks, runTfjsBaseline } from './train.ts';
+import { runTfjsBaseline, type TfjsModelKind } from './train.ts';
 
 /** Options of {@link runNodeBaseline}, i.e. of `pnpm start`. */
 export interface NodeBaselineOptions {
   /** Default `'mlp'`. */
-  model?: ModelKind;
+  model?: TfjsModelKind;
   /** Default `'fashion-mnist'`. */
   dataset?: 'fashion-mnist' | 'mnist';
+  /** Default: the kit's `PLAN` (quick: mlp 5, cnn 4; full: mlp 15, cnn 10). */
   epochs?: number;
+  /** The `quick` row of the kit's `PLAN`: the first 10,000 training images, fewer epochs. */
   quick?: boolean;
+  /** Train on the first N images. */
   trainSamples?: number;
+  /** Default 42. */
   seed?: number;
+  /** Default 64. */
   batchSize?: number;
+  /** Default 0.001. */
   learningRate?: number;
   /** Force a backend (`tensorflow-gpu`, `tensorflow`, `wasm`, `cpu`); default: best available. */
   backend?: string;
@@ -30,36 +42,25 @@ export interface NodeBaselineOptions {
 }
 
 /** Callbacks of {@link runNodeBaseline}: training progress plus one-line status messages. */
-export interface NodeBaselineHooks extends BaselineHooks {
+export interface NodeBaselineHooks {
+  /** Every progress report of the run. */
+  onProgress?: (progress: BaselineProgress) => void;
+  /** Stops the run (`FmnistError` `ABORTED`). */
+  signal?: AbortSignal;
   /** Status lines (backend choice, data loading, where files went). */
   onLog?: (line: string) => void;
 }
 
 /** What {@link runNodeBaseline} produced. */
 export interface NodeBaselineRun {
+  /** The result, as written. */
   result: BaselineResult;
+  /** The backend that ran. */
   backend: BackendChoice;
   /** Absolute path of the result JSON, when written. */
   outFile?: string;
   /** Absolute path of the saved model folder, when saved. */
   modelDir?: string;
-}
-
-/**
- * The result as JSON, two-space indented but with each row of numbers on one line (the confusion
- * matrix stays readable as a 10x10 grid).
- */
-export function formatResult(result: BaselineResult): string {
-  const json = JSON.stringify(result, null, 2).replace(
-    /\[\s+(-?[\d.eE+-]+(?:,\s+-?[\d.eE+-]+)*)\s+\]/g,
-    (_, inner: string) => `[${inner.split(/,\s+/).join(', ')}]`,
-  );
-  return `${json}\n`;
-}
-
-/** Peak resident set size of this process in MB (`maxRSS` is in KB on every platform Node supports). */
-export function peakRssMB(): number {
-  return process.resourceUsage().maxRSS / 1024;
 }
 
 /**
@@ -88,34 +89,30 @@ export async function runNodeBaseline(
     `data: ${dataset} train ${train.count}, test ${test.count} (${((performance.now() - loaded) / 1000).toFixed(1)} s)`,
   );
 
-  const run = await runTfjsBaseline(
-    {
-      model,
-      train,
-      test,
-      runtime: 'node',
-      backend: backend.backend,
-      device: backend.device,
-      epochs: options.epochs,
-      quick: options.quick,
-      trainSamples: options.trainSamples,
-      seed: options.seed,
-      batchSize: options.batchSize,
-      learningRate: options.learningRate,
-      peakRssMB,
-      extra: { backendPackage: backend.backendPackage, nodeVersion: process.version },
-    },
-    hooks,
-  );
+  const run = await runTfjsBaseline({
+    model,
+    train,
+    test,
+    runtime: 'node',
+    backend: backend.backend,
+    device: backend.device,
+    epochs: options.epochs,
+    quick: options.quick,
+    trainSamples: options.trainSamples,
+    seed: options.seed,
+    batchSize: options.batchSize,
+    learningRate: options.learningRate,
+    peakRssMB,
+    extra: { backendPackage: backend.backendPackage, nodeVersion: process.version },
+    onProgress: hooks.onProgress,
+    signal: hooks.signal,
+  });
   try {
     const stem = `tfjs-${dataset}-${model}${options.quick ? '-quick' : ''}`;
     const output: NodeBaselineRun = { result: run.result, backend };
     if (options.saveModel !== false) {
       const dir = path.resolve(options.saveModel ?? path.join('results', `${stem}-model`));
-      const files = await serializeModel(run.model);
-      await mkdir(dir, { recursive: true });
-      await writeFile(path.join(dir, 'model.json'), files.modelJson);
-      await writeFile(path.join(dir, WEIGHTS_FILE), files.weights);
+      await writeModelFiles(dir, await serializeModel(run.model));
       output.modelDir = dir;
       log(`model: ${dir}/model.json + ${WEIGHTS_FILE}`);
     }

@@ -1,7 +1,13 @@
-import { type BaselineResult, browserPlatform, loadDataset, subset } from '@fmnist/core';
+// The tfjs baseline's browser page (index.html): load with core, train with runTfjsBaseline, show the result.
+import { browserPlatform, loadDataset } from '@fmnist/core';
+import {
+  type BaselineProgress,
+  type BaselineResult,
+  formatProgress,
+} from '@fmnist-examples/baseline-kit';
+import { bootPage } from '@fmnist-examples/baseline-kit/page';
 import { selectBrowserBackend } from './browserBackend.ts';
-import type { ModelKind } from './models.ts';
-import { type BaselineProgress, runTfjsBaseline } from './train.ts';
+import { runTfjsBaseline, type TfjsModelKind } from './train.ts';
 
 /** What the page exposes for scripts and tests (Playwright reads it). */
 export interface PageState {
@@ -36,7 +42,7 @@ function readOptions() {
   const text = (name: string) => String(data.get(name) ?? '').trim();
   const int = (name: string) => (text(name) ? Number.parseInt(text(name), 10) : undefined);
   return {
-    model: (text('model') || 'mlp') as ModelKind,
+    model: (text('model') || 'mlp') as TfjsModelKind,
     dataset: text('dataset') || 'fashion-mnist',
     epochs: int('epochs'),
     trainSamples: int('trainSamples'),
@@ -54,16 +60,8 @@ function onProgress(p: BaselineProgress) {
   if (p.phase === 'train') {
     if (now - lastProgress < 1000 && p.batch !== 1 && p.batch !== p.batches) return;
     lastProgress = now;
-    log(
-      `epoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(4)} ${p.samplesPerSecond.toFixed(0)} samples/s`,
-    );
-  } else if (p.phase === 'epoch') {
-    log(
-      `epoch ${p.epoch}/${p.epochs} done: loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(4)}`,
-    );
-  } else {
-    log(`evaluating on ${p.testSamples} test images`);
-  }
+  } else if (p.phase !== 'epoch' && !(p.phase === 'evaluate' && p.done === 0)) return;
+  log(formatProgress(p));
 }
 
 async function start() {
@@ -80,35 +78,30 @@ async function start() {
     );
     const platform = browserPlatform();
     const mirrors = options.data ? [new URL(options.data, location.href).href] : undefined;
-    const [train, fullTest] = await Promise.all(
+    const [train, test] = await Promise.all(
       (['train', 'test'] as const).map((split) =>
         loadDataset({ dataset: options.dataset, split, platform, cache: false, mirrors }),
       ),
     );
-    const test =
-      options.testSamples && options.testSamples < fullTest.count
-        ? subset(fullTest, { count: options.testSamples })
-        : fullTest;
     log(`data: ${train.dataset} train ${train.count}, test ${test.count}`);
-    const { result, model } = await runTfjsBaseline(
-      {
-        model: options.model,
-        train,
-        test,
-        runtime: 'browser',
-        backend: backend.backend,
-        device: backend.device,
-        epochs: options.epochs,
-        trainSamples: options.trainSamples,
-        batchSize: options.batchSize,
-        extra: {
-          backendPackage: backend.backendPackage,
-          ...(backend.renderer ? { gpuRenderer: backend.renderer } : {}),
-          userAgent: navigator.userAgent,
-        },
+    const { result, model } = await runTfjsBaseline({
+      model: options.model,
+      train,
+      test,
+      runtime: 'browser',
+      backend: backend.backend,
+      device: backend.device,
+      epochs: options.epochs,
+      trainSamples: options.trainSamples,
+      testSamples: options.testSamples,
+      batchSize: options.batchSize,
+      extra: {
+        backendPackage: backend.backendPackage,
+        ...(backend.renderer ? { gpuRenderer: backend.renderer } : {}),
+        userAgent: navigator.userAgent,
       },
-      { onProgress },
-    );
+      onProgress,
+    });
     model.dispose();
     state.result = result;
     state.status = 'done';
@@ -121,14 +114,4 @@ async function start() {
   }
 }
 
-// Query-string values pre-fill the form; ?autostart=1 runs at once (tests, bookmarks).
-const params = new URLSearchParams(location.search);
-for (const [key, value] of params) {
-  const field = form.elements.namedItem(key);
-  if (field instanceof HTMLInputElement || field instanceof HTMLSelectElement) field.value = value;
-}
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
-  void start();
-});
-if (params.get('autostart') === '1') void start();
+bootPage(form, start);

@@ -1,88 +1,45 @@
-import {
-  type BaselineResult,
-  type DatasetSplit,
-  evaluate,
-  type Normalize,
-  subset,
-} from '@fmnist/core';
+// The tfjs baseline run: convert with @fmnist/tfjs, build a zoo model, train, evaluate, return the result.
+import { evaluate, subset } from '@fmnist/core';
 import { predictClasses, toTfDataset } from '@fmnist/tfjs';
+import {
+  type BaselineOptions,
+  type BaselineResult,
+  prefixOf,
+  resolveTraining,
+  roundTo,
+  throwIfAborted,
+} from '@fmnist-examples/baseline-kit';
+import { buildModel, type ZooModelName } from '@fmnist-examples/baseline-kit/tfjs';
 import * as tf from '@tensorflow/tfjs';
-import { buildModel, MODEL_NAMES, type ModelKind } from './models.ts';
 
-/** Training images used by `quick` runs: a fixed prefix of the training split. */
-export const QUICK_TRAIN_SAMPLES = 10_000;
+/** The two models of this baseline, as `--model` names them. */
+export type TfjsModelKind = 'mlp' | 'cnn';
 
-/** Default epochs of a full run, per model (enough to reach the README's targets). */
-export const DEFAULT_EPOCHS: Record<ModelKind, number> = { mlp: 15, cnn: 10 };
-
-/** Default epochs of a `quick` run. */
-export const QUICK_EPOCHS: Record<ModelKind, number> = { mlp: 2, cnn: 2 };
+/** The zoo model behind each {@link TfjsModelKind}. */
+export const TFJS_MODELS: Readonly<Record<TfjsModelKind, ZooModelName>> = {
+  mlp: 'mlp-128',
+  cnn: 'cnn-small',
+};
 
 /** What {@link runTfjsBaseline} trains on and how. Platform-neutral: data and backend come in. */
-export interface BaselineOptions {
-  /** Architecture, see `buildModel`. */
-  model: ModelKind;
-  /** Training split (the full 60,000 unless `trainSamples`/`quick` cut it). */
-  train: DatasetSplit;
-  /** Test split, evaluated in full. */
-  test: DatasetSplit;
-  /** Where this runs, for the result JSON. */
-  runtime: 'node' | 'browser';
+export interface TfjsBaselineOptions extends BaselineOptions {
+  /**
+   * `'mlp'` (`mlp-128`) or `'cnn'` (`cnn-small`), or any zoo model by name (the ONNX baseline's
+   * `make-models` trains `mlp-64` and `cnn-tiny` with this function).
+   */
+  model: TfjsModelKind | ZooModelName;
   /** Active tfjs backend name, already set with `tf.setBackend` (recorded, not changed here). */
   backend: string;
   /** Whether that backend runs on a GPU. */
   device: 'gpu' | 'cpu';
-  /** Passes over the training samples. Default: {@link QUICK_EPOCHS} when `quick`, else {@link DEFAULT_EPOCHS}. */
-  epochs?: number;
-  /** Train on {@link QUICK_TRAIN_SAMPLES} images and {@link QUICK_EPOCHS} epochs. Default false. */
-  quick?: boolean;
-  /** Use only the first N training images (overrides `quick`'s 10,000). */
-  trainSamples?: number;
-  /** Seed for weight initialisation, dropout and the shuffle order. Default 42. */
-  seed?: number;
   /** Mini-batch size. Default 64. */
   batchSize?: number;
   /** Adam learning rate. Default 0.001. */
   learningRate?: number;
-  /** Pixel normalisation. Default `'scale'` ([0, 1]). */
-  normalize?: Normalize;
-  /** Peak memory of the process in MB, where the platform can tell (Node: maxRSS). Default 0. */
-  peakRssMB?: () => number;
-  /** Extra fields copied into the result (e.g. `backendPackage`). */
-  extra?: Record<string, unknown>;
-}
-
-/** A progress report while training or evaluating. */
-export type BaselineProgress =
-  | {
-      phase: 'train';
-      epoch: number;
-      epochs: number;
-      batch: number;
-      batches: number;
-      loss: number;
-      accuracy: number;
-      /** Training samples per second since the run started. */
-      samplesPerSecond: number;
-    }
-  | {
-      phase: 'epoch';
-      epoch: number;
-      epochs: number;
-      loss: number;
-      accuracy: number;
-      samplesPerSecond: number;
-    }
-  | { phase: 'evaluate'; testSamples: number };
-
-/** Callbacks of {@link runTfjsBaseline}. */
-export interface BaselineHooks {
-  /** Called after every batch, after every epoch and before evaluation. */
-  onProgress?: (progress: BaselineProgress) => void;
 }
 
 /** What {@link runTfjsBaseline} returns. */
-export interface BaselineRun {
+export interface TfjsBaselineRun {
   /** The baseline result JSON. */
   result: BaselineResult;
   /**
@@ -93,41 +50,52 @@ export interface BaselineRun {
 }
 
 /**
- * Trains a baseline model on the active backend, evaluates it on the whole test split and returns
- * the shared baseline result. Used by the Node CLI (`main.ts`), the browser page and any
- * cross-framework runner: it loads no data and picks no backend itself.
+ * Trains a zoo model on the active backend, evaluates it on the test split and returns the
+ * shared baseline result. Used by the Node CLI, the browser page, `make-models` and the
+ * comparison: it loads no data and picks no backend itself. Epochs and training images default
+ * to the kit's `PLAN` (`quick` or `full`).
  *
  * Training streams batches through `@fmnist/tfjs`'s `toTfDataset` (no float copy of the whole
- * split); evaluation decodes predictions with core's `argmax`/`evaluate`.
+ * split); evaluation decodes predictions with `predictClasses` and core's `evaluate`.
+ *
+ * @throws FmnistError `ABORTED` when `options.signal` fires (checked after every batch).
  */
-export async function runTfjsBaseline(
-  options: BaselineOptions,
-  hooks: BaselineHooks = {},
-): Promise<BaselineRun> {
+export async function runTfjsBaseline(options: TfjsBaselineOptions): Promise<TfjsBaselineRun> {
+  const started = performance.now();
+  const seconds = (since: number) => (performance.now() - since) / 1000;
+  const progress = options.onProgress ?? (() => {});
+  const name = zooName(options.model);
+  const what = `tfjs ${name}`;
+  throwIfAborted(options.signal, what);
+
+  // 1. The settings: the kit's plan unless the options say otherwise.
   const seed = options.seed ?? 42;
   const batchSize = options.batchSize ?? 64;
+  const learningRate = options.learningRate ?? 0.001;
   const normalize = options.normalize ?? 'scale';
   const quick = options.quick ?? false;
-  const epochs =
-    options.epochs ?? (quick ? QUICK_EPOCHS[options.model] : DEFAULT_EPOCHS[options.model]);
-  const wanted = options.trainSamples ?? (quick ? QUICK_TRAIN_SAMPLES : undefined);
-  const train =
-    wanted !== undefined && wanted < options.train.count
-      ? subset(options.train, { count: wanted })
-      : options.train;
-  const { test } = options;
+  const plan = resolveTraining(name.startsWith('cnn') ? 'tfjs-cnn' : 'tfjs-mlp', options);
+  const { epochs } = plan;
+  const train = prefixOf(options.train, plan.trainSamples);
+  const test = prefixOf(options.test, options.testSamples);
+  tf.util.assert(
+    tf.getBackend() === options.backend,
+    () =>
+      `runTfjsBaseline: backend "${options.backend}" was asked for but "${tf.getBackend()}" is active`,
+  );
+  progress({ phase: 'backend', backend: options.backend, status: 'ready', device: options.device });
 
-  tf.util.assert(tf.getBackend() === options.backend, () => {
-    return `runTfjsBaseline: backend "${options.backend}" was asked for but "${tf.getBackend()}" is active`;
-  });
-  const model = buildModel(options.model, seed, options.learningRate ?? 0.001);
+  // 2. The model, seeded.
+  const model = buildModel(name, seed, learningRate);
   try {
+    // 3. Train on batches that @fmnist/tfjs streams from the split.
     const dataset = toTfDataset(train, { batchSize, shuffle: true, seed, normalize });
     const batches = dataset.size;
     let seen = 0;
     let epoch = 0;
-    const started = performance.now();
-    const rate = () => seen / Math.max(1e-9, (performance.now() - started) / 1000);
+    let done = 0;
+    const trainStarted = performance.now();
+    const rate = () => seen / Math.max(1e-9, seconds(trainStarted));
     let last = { loss: Number.NaN, accuracy: Number.NaN };
     // Mean loss/accuracy over the last epoch (what fitDataset reports at each epoch's end).
     let lastEpoch = { loss: Number.NaN, accuracy: Number.NaN };
@@ -137,46 +105,66 @@ export async function runTfjsBaseline(
       callbacks: {
         onEpochBegin: async (e) => {
           epoch = e;
+          done = 0;
         },
         onBatchEnd: async (batch, logs) => {
-          seen += Math.min(batchSize, train.count - batch * batchSize);
+          const size = Math.min(batchSize, train.count - batch * batchSize);
+          seen += size;
+          done += size;
           last = { loss: logs?.loss ?? Number.NaN, accuracy: logs?.acc ?? Number.NaN };
-          hooks.onProgress?.({
+          progress({
             phase: 'train',
             epoch: epoch + 1,
             epochs,
             batch: batch + 1,
             batches,
+            done,
+            total: train.count,
             ...last,
             samplesPerSecond: rate(),
+            seconds: seconds(trainStarted),
           });
+          // Stops after this batch; the abort is reported once fitDataset has returned.
+          if (options.signal?.aborted) model.stopTraining = true;
         },
         onEpochEnd: async (e, logs) => {
+          if (options.signal?.aborted) return;
           lastEpoch = { loss: logs?.loss ?? last.loss, accuracy: logs?.acc ?? last.accuracy };
-          hooks.onProgress?.({
+          progress({
             phase: 'epoch',
             epoch: e + 1,
             epochs,
             ...lastEpoch,
             samplesPerSecond: rate(),
+            seconds: seconds(trainStarted),
           });
         },
       },
     });
-    const trainSeconds = (performance.now() - started) / 1000;
+    const trainSeconds = seconds(trainStarted);
     // A compiled-in optimizer instance is not owned by the model, so model.dispose() would leave
     // Adam's moment tensors behind. Training is over: free them now.
     model.optimizer.dispose();
+    throwIfAborted(options.signal, what);
 
-    hooks.onProgress?.({ phase: 'evaluate', testSamples: test.count });
+    // 4. Evaluate on the test split.
+    progress({ phase: 'evaluate', done: 0, total: test.count, seconds: 0 });
     // One small batch first so one-time costs (shader compilation, XNNPACK setup) do not count
     // against inference throughput.
     await predictClasses(model, subset(test, { count: Math.min(64, test.count) }), { normalize });
     const inferenceStarted = performance.now();
     const predictions = await predictClasses(model, test, { batchSize: 500, normalize });
-    const inferenceSeconds = (performance.now() - inferenceStarted) / 1000;
+    const inferenceSeconds = seconds(inferenceStarted);
     const evaluation = evaluate(test.labels, predictions, test.classNames.length);
+    progress({
+      phase: 'evaluate',
+      done: test.count,
+      total: test.count,
+      seconds: inferenceSeconds,
+    });
+    throwIfAborted(options.signal, what);
 
+    // 5. The result JSON.
     const result: BaselineResult = {
       framework: 'tfjs',
       frameworkVersion: tf.version.tfjs,
@@ -184,7 +172,7 @@ export async function runTfjsBaseline(
       backend: options.backend,
       device: options.device,
       dataset: train.dataset,
-      model: MODEL_NAMES[options.model],
+      model: name,
       seed,
       trainSamples: train.count,
       testSamples: test.count,
@@ -192,12 +180,12 @@ export async function runTfjsBaseline(
       testAccuracy: evaluation.accuracy,
       perClassAccuracy: evaluation.perClassAccuracy,
       confusionMatrix: evaluation.confusionMatrix,
-      trainSeconds: round(trainSeconds, 3),
-      trainSamplesPerSecond: round((train.count * epochs) / trainSeconds, 1),
-      inferenceImagesPerSecond: round(test.count / inferenceSeconds, 1),
-      peakRssMB: round(options.peakRssMB?.() ?? 0, 1),
+      trainSeconds: roundTo(trainSeconds, 3),
+      trainSamplesPerSecond: roundTo((train.count * epochs) / trainSeconds, 1),
+      inferenceImagesPerSecond: roundTo(test.count / inferenceSeconds, 1),
+      peakRssMB: roundTo(options.peakRssMB?.() ?? 0, 1),
       batchSize,
-      learningRate: options.learningRate ?? 0.001,
+      learningRate,
       optimizer: 'adam',
       normalize,
       quick,
@@ -206,6 +194,7 @@ export async function runTfjsBaseline(
       finalTrainAccuracy: lastEpoch.accuracy,
       ...options.extra,
     };
+    progress({ phase: 'done', testAccuracy: result.testAccuracy, seconds: seconds(started) });
     return { result, model };
   } catch (error) {
     model.dispose();
@@ -213,7 +202,7 @@ export async function runTfjsBaseline(
   }
 }
 
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
+/** The zoo name of a `model` option. */
+function zooName(model: TfjsModelKind | ZooModelName): ZooModelName {
+  return model === 'mlp' || model === 'cnn' ? TFJS_MODELS[model] : model;
 }

@@ -1,6 +1,7 @@
+// The tfjs baseline page built by vite and run in headless Chromium (webgl and webgpu).
 import path from 'node:path';
-import type { BaselineResult } from '@fmnist/core';
 import { type ServedPage, servePage } from '@fmnist/test-utils';
+import type { BaselineResult } from '@fmnist-examples/baseline-kit';
 import { type Browser, chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,15 +1,16 @@
-import { execFile } from 'node:child_process';
+// Tests of runTfjsBaseline on real data (wasm MLP and CNN, model files), backend choice and the CLI.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { BASELINE_RESULT_FIELDS, type DatasetSplit, loadDataset, subset } from '@fmnist/core/node';
+import { type DatasetSplit, loadDataset, subset } from '@fmnist/core/node';
 import { realDataDir } from '@fmnist/test-utils';
 import { predictClasses } from '@fmnist/tfjs';
+import { BASELINE_RESULT_FIELDS } from '@fmnist-examples/baseline-kit';
+import { runBaselineCli } from '@fmnist-examples/baseline-kit/contract';
+import { deserializeModel, serializeModel } from '@fmnist-examples/baseline-kit/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../src/backendChoice.ts';
-import { deserializeModel, serializeModel } from '../src/modelArtifacts.ts';
 import { selectNodeBackend } from '../src/nodeBackend.ts';
 import { runTfjsBaseline } from '../src/train.ts';
 
@@ -138,13 +139,9 @@ describe('pnpm start (CLI)', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tfjs-baseline-'));
     try {
       const out = path.join(dir, 'result.json');
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
+      const { stdout } = await runBaselineCli(
+        path.resolve(import.meta.dirname, '..'),
         [
-          '--conditions=@fmnist/source',
-          '--import',
-          'tsx',
-          'src/main.ts',
           '--model',
           'mlp',
           '--train-samples',
@@ -160,7 +157,7 @@ describe('pnpm start (CLI)', () => {
           '--save-model',
           path.join(dir, 'model'),
         ],
-        { cwd: path.resolve(import.meta.dirname, '..'), timeout: 180_000 },
+        { timeout: 180_000 },
       );
       expect(stdout).toMatch(/backend: wasm/);
       expect(stdout).toMatch(/epoch 1\/1 batch 1\/32 loss/);

@@ -1,0 +1,71 @@
+// The quick/full plan: epochs and sample counts of every baseline in each mode, in one table.
+
+/** How much to train: `quick` (a fixed 10,000-image prefix, few epochs) or `full`. */
+export type BaselineMode = 'quick' | 'full';
+
+/** The baselines that train (the ONNX baseline evaluates a model a tfjs baseline trained). */
+export type TrainingBaselineId = 'tfjs-mlp' | 'tfjs-cnn' | 'brain-mlp';
+
+/** Epochs and training images of one training baseline in one mode. */
+export interface TrainingPlan {
+  epochs: number;
+  /** A prefix of the training split; `null` means all of it. */
+  trainSamples: number | null;
+}
+
+/** Training images of a `quick` run: the first 10,000 of the training split. */
+export const QUICK_TRAIN_SAMPLES = 10_000;
+
+/**
+ * THE table of epochs and sample counts, read by each baseline's `--quick` and defaults, by the
+ * comparison (`pnpm start` runs `quick`, `pnpm start --full` runs `full`) and by
+ * `onnx-baseline`'s `make-models` (`committed`).
+ *
+ * - `full`: each baseline's documented full-run setting (the one its README's targets come from).
+ * - `quick`: a few minutes on two cores in all; on 10,000 images the models still improve after
+ *   one or two epochs, so the minutes go to epochs.
+ * - `onnx.timedImages`: the ONNX baseline times at most this many images per batch size.
+ * - `committed`: how the two models committed in `examples/onnx-baseline/models` were trained.
+ */
+export const PLAN = {
+  quick: {
+    'tfjs-mlp': { epochs: 5, trainSamples: QUICK_TRAIN_SAMPLES },
+    'tfjs-cnn': { epochs: 4, trainSamples: QUICK_TRAIN_SAMPLES },
+    'brain-mlp': { epochs: 5, trainSamples: QUICK_TRAIN_SAMPLES },
+    onnx: { timedImages: 1_000 },
+  },
+  full: {
+    'tfjs-mlp': { epochs: 15, trainSamples: null },
+    'tfjs-cnn': { epochs: 10, trainSamples: null },
+    'brain-mlp': { epochs: 3, trainSamples: null },
+    onnx: { timedImages: null },
+  },
+  committed: {
+    'mlp-64': { epochs: 10, trainSamples: null },
+    'cnn-tiny': { epochs: 6, trainSamples: null },
+  },
+} as const satisfies {
+  [mode in BaselineMode]: Record<TrainingBaselineId, TrainingPlan> & {
+    onnx: { timedImages: number | null };
+  };
+} & { committed: Record<string, TrainingPlan> };
+
+/** The row of {@link PLAN} for a training baseline in a mode. */
+export function planFor(baseline: TrainingBaselineId, mode: BaselineMode): TrainingPlan {
+  return PLAN[mode][baseline];
+}
+
+/**
+ * Epochs and training images of a run: explicit options win, else the baseline's row of
+ * {@link PLAN} for `quick` or `full`.
+ */
+export function resolveTraining(
+  baseline: TrainingBaselineId,
+  options: { quick?: boolean; epochs?: number; trainSamples?: number },
+): TrainingPlan {
+  const plan = planFor(baseline, options.quick ? 'quick' : 'full');
+  return {
+    epochs: options.epochs ?? plan.epochs,
+    trainSamples: options.trainSamples ?? plan.trainSamples,
+  };
+}

@@ -1,0 +1,37 @@
+// The backends Node and the browser share: wasm (with @fmnist/tfjs's training kernels) and pure-JS cpu.
+import { registerWasmTrainingKernels } from '@fmnist/tfjs/wasm-kernels';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendCandidate } from './backendChoice.ts';
+
+/** tfjs-backend-wasm's module, for {@link wasmBackend}'s `configure`. */
+export type WasmBackendModule = typeof import('@tensorflow/tfjs-backend-wasm');
+
+/**
+ * The wasm backend with `@fmnist/tfjs`'s training kernels: without them it cannot train a CNN
+ * (no `Conv2DBackpropFilter`). `configure` runs after the import and before activation (a
+ * bundled page tells the backend where its `.wasm` binaries went).
+ */
+export function wasmBackend(configure?: (wasm: WasmBackendModule) => void): BackendCandidate {
+  return {
+    name: 'wasm',
+    backend: 'wasm',
+    device: 'cpu',
+    backendPackage: '@tensorflow/tfjs-backend-wasm',
+    load: async () => {
+      // Imported before `configure?.()`: an optional call would skip evaluating its argument.
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      configure?.(wasm);
+      registerWasmTrainingKernels();
+      return tf.setBackend('wasm');
+    },
+  };
+}
+
+/** tfjs's pure-JavaScript backend: always there, slowest. */
+export const CPU_BACKEND: BackendCandidate = {
+  name: 'cpu',
+  backend: 'cpu',
+  device: 'cpu',
+  backendPackage: '@tensorflow/tfjs-backend-cpu',
+  load: () => tf.setBackend('cpu'),
+};
