@@ -1,5 +1,5 @@
 import { mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared.ts';
+import shared from '../../vitest.config.ts';
 
 // One test file at a time: the headless Chromium run and the Node training both want the CPU,
 // and this machine is shared.

@@ -1,5 +1,5 @@
 import { mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared.ts';
+import shared from '../../vitest.config.ts';
 
 // `pnpm test:quick` (while developing): the same suite, lighter: 5 % of the property runs, and
 // fewer of the cases that start child processes (FMNIST_RELIABILITY_QUICK). The full run is

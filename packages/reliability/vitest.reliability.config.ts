@@ -1,5 +1,5 @@
 import { mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared.ts';
+import shared from '../../vitest.config.ts';
 
 // The full suite (`pnpm test:reliability`): every case, 100,000+ hostile-IDX property runs.
 export default mergeConfig(shared, {
