@@ -72,9 +72,5 @@ export {
 } from './splits.ts';
 export type { Batch, BatchOptions } from './batches.ts';
 export { batchCount, batches, batchesAsync } from './batches.ts';
-export type { BaselineResult, Evaluation } from './metrics.ts';
-export {
-  BASELINE_RESULT_FIELDS,
-  argmax,
-  evaluate,
-} from './metrics.ts';
+export type { Evaluation } from './metrics.ts';
+export { argmax, evaluate } from './metrics.ts';

@@ -1,3 +1,4 @@
+// Metrics: argmax over score rows and the accuracy / per-class / confusion-matrix evaluation.
 import { FmnistError } from './errors.ts';
 
 /**
@@ -115,73 +116,3 @@ export function evaluate(
   });
   return { accuracy: correct / labels.length, perClassAccuracy, confusionMatrix };
 }
-
-/**
- * One training run's result, as the `examples/*-baseline` programs write it to JSON so that runs of
- * different frameworks can be compared. Extra fields are allowed.
- */
-export interface BaselineResult {
-  /** Framework name, e.g. `'tfjs'`, `'onnxruntime-web'`, `'brain.js'`. */
-  framework: string;
-  /** Version of the framework package that ran. */
-  frameworkVersion: string;
-  /** Where it ran. */
-  runtime: 'node' | 'browser';
-  /** Framework backend, e.g. `'tensorflow'`, `'wasm'`, `'webgl'`, `'cpu'`. */
-  backend: string;
-  /** Whether the backend used a GPU. */
-  device: 'gpu' | 'cpu';
-  /** Dataset id, e.g. `'fashion-mnist'`. */
-  dataset: string;
-  /** Short model name, e.g. `'mlp-128'` or `'cnn-small'`. */
-  model: string;
-  /** Seed for shuffling and weight initialisation. */
-  seed: number;
-  /** Number of training samples used. */
-  trainSamples: number;
-  /** Number of test samples evaluated. */
-  testSamples: number;
-  /** Number of passes over the training samples. */
-  epochs: number;
-  /** Share of test samples classified correctly, from 0 to 1. */
-  testAccuracy: number;
-  /** Test accuracy per true class, in label order (10 entries for Fashion-MNIST). */
-  perClassAccuracy: number[];
-  /** Test confusion matrix, `[trueClass][predictedClass]` counts. */
-  confusionMatrix: number[][];
-  /** Wall-clock seconds spent training. */
-  trainSeconds: number;
-  /** Training throughput: `trainSamples * epochs / trainSeconds`. */
-  trainSamplesPerSecond: number;
-  /** Inference throughput on the test set, images per second. */
-  inferenceImagesPerSecond: number;
-  /** Peak resident memory of the process in MB (Node: `process.resourceUsage().maxRSS / 1024`). */
-  peakRssMB: number;
-  /** Anything else a baseline wants to record. */
-  [key: string]: unknown;
-}
-
-/**
- * The fields every baseline result JSON carries, in the order the shared shape lists them: what a
- * test or a report checks to know that a result is complete.
- */
-export const BASELINE_RESULT_FIELDS = [
-  'framework',
-  'frameworkVersion',
-  'runtime',
-  'backend',
-  'device',
-  'dataset',
-  'model',
-  'seed',
-  'trainSamples',
-  'testSamples',
-  'epochs',
-  'testAccuracy',
-  'perClassAccuracy',
-  'confusionMatrix',
-  'trainSeconds',
-  'trainSamplesPerSecond',
-  'inferenceImagesPerSecond',
-  'peakRssMB',
-] as const satisfies readonly (keyof BaselineResult)[];
