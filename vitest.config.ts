@@ -1,7 +1,7 @@
 // The one vitest definition of the repository: every package runs its tests with it.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectConfiguration } from 'vitest/config';
 
 /**
  * Resolve sibling workspace packages through the `@fmnist/source` export condition, so tests
@@ -17,11 +17,11 @@ const repoRoot = import.meta.dirname;
  * definition. Inside a package (how `pnpm test` runs them), vitest finds this file by walking up
  * and runs that package alone, with the package folder as its root.
  */
-function workspaceProjects() {
+function workspaceProjects(): TestProjectConfiguration[] {
   return ['packages', 'examples'].flatMap((group) =>
     readdirSync(path.join(repoRoot, group), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
-      .map((entry) => {
+      .map((entry): TestProjectConfiguration => {
         const dir = path.join(group, entry.name);
         const own = readdirSync(path.join(repoRoot, dir)).includes('vitest.config.ts');
         return own ? `${dir}/vitest.config.ts` : { extends: true, root: dir, test: { name: dir } };

@@ -1,10 +1,25 @@
-import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
+// Vite config of the comparison page: source conditions, runtime aliases, local data files.
+import { createReadStream, realpathSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+type CoreNode = typeof import('@fmnist/core/node');
+type Location = ReturnType<CoreNode['locateDatasetFiles']>;
+
+/**
+ * Core's Node entry, imported when the first data request arrives. Not a top-level import: vite
+ * bundles this config resolving packages without the `@fmnist/source` condition, so a static
+ * import would need core's `dist/` (absent on a clean clone); `vite build` never reaches this,
+ * and `pnpm dev` / `pnpm preview` run vite with the source condition and tsx.
+ */
+const loadCore = (): Promise<CoreNode> => {
+  const specifier = '@fmnist/core/node';
+  return import(/* @vite-ignore */ specifier);
+};
 
 /**
  * onnxruntime-web resolves to its ESM bundle, the file its `exports` give bundlers (the package's
@@ -18,36 +33,40 @@ const aliases = [
   { find: /^brain\.js(\/.*)?$/, replacement: `${brainJs}$1` },
 ];
 
-/** Where the dev server finds the four `.gz` files of each dataset. */
-function dataDirs(): Record<string, string> {
-  const shared = path.resolve(here, '../../../shared');
-  return {
-    'fashion-mnist': process.env.FMNIST_DATA_DIR || path.join(shared, 'fashion-mnist'),
-    mnist: process.env.FMNIST_MNIST_DIR || path.join(shared, 'mnist'),
-  };
-}
-
 /**
- * Serves `/data/<dataset>/<file>.gz` from the local data folders (env `FMNIST_DATA_DIR`,
- * `FMNIST_MNIST_DIR`, else `../shared/` beside the checkout), so the page works offline; the
- * page falls back to the public mirrors when they are not there.
+ * Serves `/data/<dataset>/<file>.gz` with the file `loadDataset` in Node would read (core's
+ * `locateDatasetFiles`: `FMNIST_DATA_DIR` / `FMNIST_MNIST_DIR`, then the cache), so the page
+ * works offline; the page falls back to the public mirrors when there is none.
  */
 function localData(): Plugin {
-  const serve = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+  // One lookup per dataset (it may hash a fallback folder's files); looked up again while missing.
+  const located = new Map<string, Location>();
+  const serve = async (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     const match = /^\/data\/(fashion-mnist|mnist)\/([\w.-]+\.gz)$/.exec(
       (req.url ?? '').split('?')[0],
     );
-    const dir = match ? dataDirs()[match[1]] : undefined;
-    const file = match && dir ? path.join(dir, match[2]) : undefined;
-    if (!file || !existsSync(file)) return next();
+    if (!match) return next();
+    const [, dataset, name] = match;
+    if (!located.has(dataset)) {
+      const { locateDatasetFiles } = await loadCore();
+      located.set(dataset, locateDatasetFiles({ dataset }));
+    }
+    const found = (await located.get(dataset)!).files.find((f) => f.file.name === name);
+    // Only the published `.gz` bytes: an unpacked copy would not match the page's checksums.
+    if (!found?.path?.endsWith('.gz')) {
+      located.delete(dataset);
+      return next();
+    }
     res.setHeader('content-type', 'application/octet-stream');
-    res.setHeader('content-length', String(statSync(file).size));
-    createReadStream(file).pipe(res);
+    res.setHeader('content-length', String(statSync(found.path).size));
+    createReadStream(found.path).pipe(res);
   };
+  const middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) =>
+    void serve(req, res, next).catch(next);
   return {
     name: 'fmnist-local-data',
-    configureServer: (server) => void server.middlewares.use(serve),
-    configurePreviewServer: (server) => void server.middlewares.use(serve),
+    configureServer: (server) => void server.middlewares.use(middleware),
+    configurePreviewServer: (server) => void server.middlewares.use(middleware),
   };
 }
 

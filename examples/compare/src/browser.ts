@@ -1,7 +1,8 @@
-// The comparison page: the same comparison as `pnpm start`, run inside the page on the browser's
-// GPU paths, with sample images, live progress, the tables and the charts.
-import { browserPlatform, type DatasetSplit, loadDataset } from '@fmnist/core';
-import { type BrowserJobContext, runBrowserJob } from './browserJobs.ts';
+// The comparison page: the same comparison as `pnpm start`, run in the page on the GPU paths.
+// It shows sample images, live progress, the tables and the charts.
+import type { DatasetSplit } from '@fmnist/core';
+import { bootPage } from '@fmnist-examples/baseline-kit/page';
+import { type BrowserEnvironmentOptions, browserEnvironment } from './browserEnvironment.ts';
 import { renderSvg, reportCharts } from './charts.ts';
 import { type CompareOptions, type DatasetChoice, planJobs, resolveSettings } from './plan.ts';
 import { type CompareProgress, formatDuration, ProgressTracker } from './progress.ts';
@@ -14,6 +15,7 @@ import {
   renderMarkdown,
 } from './report.ts';
 import type { BaselineId, CompareRow } from './rows.ts';
+import { runJob } from './runJob.ts';
 import { datasetTable, datasetTitle, referenceTable, resultTable, tableToHtml } from './table.ts';
 
 /** What the page publishes for scripts and the Playwright test. */
@@ -65,7 +67,7 @@ function readOptions() {
     tfjsBackend:
       text('tfjsBackend') && text('tfjsBackend') !== 'auto' ? text('tfjsBackend') : undefined,
     onnxEp: text('onnxEp') || 'auto',
-    brainDevice: (text('brainDevice') || 'auto') as BrowserJobContext['brainDevice'],
+    brainDevice: (text('brainDevice') || 'auto') as BrowserEnvironmentOptions['brainDevice'],
     // Base URL of the .gz files, `{dataset}` replaced; empty: the dataset's public mirrors.
     data: text('data'),
   };
@@ -178,18 +180,8 @@ async function start() {
   try {
     const settings = resolveSettings(page.options);
     const jobs = planJobs(settings);
-    const splits = new Map<string, Promise<DatasetSplit>>();
-    const platform = browserPlatform();
-    const context: BrowserJobContext = {
-      load: (dataset, split) => {
-        const key = `${dataset}/${split}`;
-        if (!splits.has(key)) {
-          const base = page.data.replace('{dataset}', dataset);
-          const mirrors = base ? [new URL(base, location.href).href] : undefined;
-          splits.set(key, loadDataset({ dataset, split, platform, cache: false, mirrors }));
-        }
-        return splits.get(key)!;
-      },
+    const env = browserEnvironment({
+      dataUrl: page.data,
       tfjsBackend: page.tfjsBackend,
       onnxProviders:
         page.onnxEp === 'auto'
@@ -198,10 +190,9 @@ async function start() {
             : ['wasm']
           : [page.onnxEp],
       brainDevice: page.brainDevice,
-      models: new Map(),
-    };
+    });
     log(`${jobs.length} jobs: ${jobs.map((j) => j.id).join(', ')}`);
-    drawSamples(await context.load(settings.datasets[0], 'test'));
+    drawSamples(await env.loadSplit(settings.datasets[0], 'test'));
     const tracker = new ProgressTracker(jobs);
     const started = performance.now();
     const rows: CompareRow[] = [];
@@ -210,7 +201,7 @@ async function start() {
       tracker.startJob(index);
       showProgress(tracker.update({ phase: 'start', fraction: 0, detail: 'starting' }));
       try {
-        const row = await runBrowserJob(job, context, {
+        const { row } = await runJob(job, env, {
           onProgress: (p) => showProgress(tracker.update(p)),
           onLog: log,
         });
@@ -246,14 +237,4 @@ async function start() {
   }
 }
 
-// Query-string values pre-fill the form; ?autostart=1 runs at once (tests, bookmarks).
-const params = new URLSearchParams(location.search);
-for (const [key, value] of params) {
-  const field = form.elements.namedItem(key);
-  if (field instanceof HTMLInputElement || field instanceof HTMLSelectElement) field.value = value;
-}
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
-  void start();
-});
-if (params.get('autostart') === '1') void start();
+bootPage(form, start);

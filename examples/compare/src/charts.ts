@@ -1,62 +1,21 @@
+// The comparison's charts as Vega-Lite specs (accuracy, per-class, throughput, confusion), as SVG.
 import { getDataset } from '@fmnist/core';
 import { Error as ErrorLevel, logger, parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import {
+  byDataset,
+  type ChartSpec,
+  chart,
+  classAxis,
+  heatmapLayers,
+  rankedBars,
+} from './chartParts.ts';
 import { referencesFor } from './references.ts';
 import type { CompareRow } from './rows.ts';
 import { datasetTitle, formatAccuracy } from './table.ts';
 
-/** A chart: a file stem (`accuracy`, `confusion-fashion-mnist-tfjs-cnn`), a title and its spec. */
-export interface ChartSpec {
-  name: string;
-  title: string;
-  spec: TopLevelSpec;
-}
-
-/**
- * Fonts for the charts: fonts with Helvetica's metrics first (Vega estimates text widths from
- * them when no canvas is around), then the ones found on Linux machines without them. Unquoted on
- * purpose: resvg ignores a list with quoted (`&quot;`) names and falls back to its default font.
- */
-export const CHART_FONT = 'Helvetica, Arial, Liberation Sans, DejaVu Sans, sans-serif';
-
-const FRAMEWORK_COLORS: [string, string][] = [
-  ['tfjs', '#f28e2b'],
-  ['onnxruntime-node', '#4e79a7'],
-  ['onnxruntime-web', '#76b7b2'],
-  ['brain.js', '#59a14f'],
-  ['published reference', '#b0b0b0'],
-];
-
-const BASE_CONFIG = {
-  font: CHART_FONT,
-  background: 'white',
-  padding: 12,
-  view: { stroke: null },
-  title: { fontSize: 15, anchor: 'start' as const, offset: 10 },
-  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400 },
-  header: { labelFontSize: 13, labelFontWeight: 'bold' as const, titleFontSize: 0 },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 300 },
-};
-
-function colorScale(groups: readonly string[]) {
-  const used = FRAMEWORK_COLORS.filter(([name]) => groups.includes(name));
-  const extra = groups.filter((g) => !FRAMEWORK_COLORS.some(([name]) => name === g));
-  return {
-    domain: [...used.map(([name]) => name), ...extra],
-    range: [...used.map(([, color]) => color), ...extra.map(() => '#9c755f')],
-  };
-}
-
 function datasetsOf(rows: readonly CompareRow[]): string[] {
   return [...new Set(rows.map((r) => r.dataset))];
-}
-
-/**
- * Largest first, per panel. `op: 'max'` because the layers' domains are unioned and a union keeps
- * only count/min/max sorts (a plain "sort by x" would be dropped with a warning).
- */
-function descending(field: string) {
-  return { field, op: 'max' as const, order: 'descending' as const };
 }
 
 /** The chart label of a row: framework, model, backend. */
@@ -89,48 +48,19 @@ export function accuracyChart(rows: readonly CompareRow[]): ChartSpec {
       text: ref.accuracy.toFixed(3),
     })),
   ]);
-  const groups = [...new Set(values.map((v) => v.group))];
-  const y = { field: 'label', type: 'nominal' as const, sort: descending('accuracy'), title: null };
-  const title = 'Test accuracy per baseline, with published reference numbers';
-  return {
-    name: 'accuracy',
-    title,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title,
-      config: BASE_CONFIG,
-      data: { values },
-      facet: {
-        row: { field: 'dataset', type: 'nominal', title: null, sort: datasets.map(datasetTitle) },
-      },
-      resolve: { scale: { y: 'independent' } },
-      spec: {
-        width: 420,
-        height: { step: 22 },
-        encoding: {
-          y,
-          x: {
-            field: 'accuracy',
-            type: 'quantitative',
-            title: 'test accuracy (axis starts at 0.5)',
-            scale: { domain: [0.5, 1], clamp: true },
-          },
-        },
-        layer: [
-          {
-            mark: { type: 'bar', clip: true },
-            encoding: {
-              color: { field: 'group', type: 'nominal', title: null, scale: colorScale(groups) },
-            },
-          },
-          {
-            mark: { type: 'text', align: 'left', dx: 3, fontSize: 11 },
-            encoding: { text: { field: 'text' } },
-          },
-        ],
-      },
+  const bars = rankedBars({
+    values,
+    x: {
+      field: 'accuracy',
+      title: 'test accuracy (axis starts at 0.5)',
+      scale: { domain: [0.5, 1], clamp: true },
     },
-  };
+    step: 22,
+    text: { field: 'text' },
+    clip: true,
+  });
+  const title = 'Test accuracy per baseline, with published reference numbers';
+  return chart('accuracy', title, values, byDataset(datasets, ['y'], bars));
 }
 
 /** Axis labels for a dataset's classes: `'0 T-shirt/top'`, or just `'0'` where the name is the digit. */
@@ -162,61 +92,26 @@ export function perClassChart(rows: readonly CompareRow[]): ChartSpec {
       text: accuracy.toFixed(2),
     }));
   });
-  const title = 'Per-class test accuracy (framework x class)';
-  return {
-    name: 'per-class',
-    title,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title,
-      config: BASE_CONFIG,
-      data: { values },
-      facet: {
-        row: { field: 'dataset', type: 'nominal', title: null, sort: datasets.map(datasetTitle) },
-      },
-      resolve: { scale: { x: 'independent', y: 'independent' } },
-      spec: {
-        width: { step: 56 },
-        height: { step: 24 },
-        encoding: {
-          x: {
-            field: 'className',
-            type: 'ordinal',
-            title: null,
-            sort: null,
-            axis: { labelAngle: -35, orient: 'top' },
-          },
-          y: { field: 'label', type: 'nominal', title: null, sort: null },
-        },
-        layer: [
-          {
-            mark: 'rect',
-            encoding: {
-              color: {
-                field: 'accuracy',
-                type: 'quantitative',
-                title: 'accuracy',
-                scale: { scheme: 'viridis', domain: [0.4, 1], clamp: true },
-                // An explicit length: by default it follows the plot height, which a faceted
-                // chart sized by steps does not have (Vega then fails on "child_height").
-                legend: { gradientLength: 120 },
-              },
-            },
-          },
-          {
-            mark: { type: 'text', fontSize: 11 },
-            encoding: {
-              text: { field: 'text' },
-              color: {
-                condition: { test: 'datum.accuracy < 0.8', value: 'white' },
-                value: 'black',
-              },
-            },
-          },
-        ],
-      },
-    },
+  const color = {
+    field: 'accuracy',
+    type: 'quantitative',
+    title: 'accuracy',
+    scale: { scheme: 'viridis', domain: [0.4, 1], clamp: true },
+    // An explicit length: by default it follows the plot height, which a faceted chart sized by
+    // steps does not have (Vega then fails on "child_height").
+    legend: { gradientLength: 120 },
   };
+  const cells = {
+    width: { step: 56 },
+    height: { step: 24 },
+    encoding: {
+      x: classAxis('className', null),
+      y: { field: 'label', type: 'nominal', title: null, sort: null },
+    },
+    layer: heatmapLayers(color, { field: 'text' }, 11, 'datum.accuracy < 0.8'),
+  };
+  const title = 'Per-class test accuracy (framework x class)';
+  return chart('per-class', title, values, byDataset(datasets, ['x', 'y'], cells));
 }
 
 /** A file-name-safe stem: `fashion-mnist/tfjs-cnn` -> `fashion-mnist-tfjs-cnn`. */
@@ -241,54 +136,28 @@ export function confusionChart(row: CompareRow): ChartSpec {
   );
   const title = `${barLabel(row)} on ${datasetTitle(row.dataset)}: accuracy ${formatAccuracy(row.testAccuracy)}`;
   const max = Math.max(1, ...values.map((v) => v.count));
-  return {
-    name: `confusion-${chartStem(`${row.dataset}-${row.baseline}`)}`,
+  const color = {
+    field: 'count',
+    type: 'quantitative',
+    title: 'images',
+    scale: { type: 'sqrt', scheme: 'blues', domain: [0, max] },
+  };
+  const text = { field: 'count', type: 'quantitative' };
+  return chart(
+    `confusion-${chartStem(`${row.dataset}-${row.baseline}`)}`,
     title,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title: {
-        text: title,
-        subtitle: 'confusion matrix: true class (rows) x predicted class (columns)',
-      },
-      config: BASE_CONFIG,
-      data: { values },
+    values,
+    {
       width: { step: 44 },
       height: { step: 30 },
       encoding: {
-        x: {
-          field: 'predicted',
-          type: 'ordinal',
-          sort: null,
-          title: 'predicted',
-          axis: { labelAngle: -35, orient: 'top' },
-        },
+        x: classAxis('predicted', 'predicted'),
         y: { field: 'actual', type: 'ordinal', sort: null, title: 'true class' },
       },
-      layer: [
-        {
-          mark: 'rect',
-          encoding: {
-            color: {
-              field: 'count',
-              type: 'quantitative',
-              title: 'images',
-              scale: { type: 'sqrt', scheme: 'blues', domain: [0, max] },
-            },
-          },
-        },
-        {
-          mark: { type: 'text', fontSize: 10 },
-          encoding: {
-            text: { field: 'count', type: 'quantitative' },
-            color: {
-              condition: { test: `datum.count > ${max * 0.3}`, value: 'white' },
-              value: 'black',
-            },
-          },
-        },
-      ],
+      layer: heatmapLayers(color, text, 10, `datum.count > ${max * 0.3}`),
     },
-  };
+    'confusion matrix: true class (rows) x predicted class (columns)',
+  );
 }
 
 /**
@@ -309,49 +178,18 @@ export function throughputChart(
       group: r.framework,
       value: typeof r[field] === 'number' && Number.isFinite(r[field]) ? r[field] : 0,
     }));
-  const groups = [...new Set(values.map((v) => v.group))];
+  const bars = rankedBars({
+    values,
+    x: { field: 'value', title: kind === 'train' ? 'training samples/s' : 'inference images/s' },
+    step: 24,
+    text: { field: 'value', type: 'quantitative', format: ',.0f' },
+  });
   const title =
     kind === 'train'
       ? 'Training throughput (samples per second, higher is better)'
       : 'Inference throughput on the test split (images per second, higher is better)';
-  return {
-    name: kind === 'train' ? 'train-throughput' : 'inference-throughput',
-    title,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title,
-      config: BASE_CONFIG,
-      data: { values },
-      facet: {
-        row: { field: 'dataset', type: 'nominal', title: null, sort: datasets.map(datasetTitle) },
-      },
-      resolve: { scale: { y: 'independent' } },
-      spec: {
-        width: 420,
-        height: { step: 24 },
-        encoding: {
-          y: { field: 'label', type: 'nominal', title: null, sort: descending('value') },
-          x: {
-            field: 'value',
-            type: 'quantitative',
-            title: kind === 'train' ? 'training samples/s' : 'inference images/s',
-          },
-        },
-        layer: [
-          {
-            mark: 'bar',
-            encoding: {
-              color: { field: 'group', type: 'nominal', title: null, scale: colorScale(groups) },
-            },
-          },
-          {
-            mark: { type: 'text', align: 'left', dx: 3, fontSize: 11 },
-            encoding: { text: { field: 'value', type: 'quantitative', format: ',.0f' } },
-          },
-        ],
-      },
-    },
-  };
+  const name = kind === 'train' ? 'train-throughput' : 'inference-throughput';
+  return chart(name, title, values, byDataset(datasets, ['y'], bars));
 }
 
 /** Every chart of a report: accuracy, per-class heatmap, throughputs, one confusion matrix per row. */

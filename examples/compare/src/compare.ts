@@ -1,10 +1,11 @@
+// `pnpm start`'s engine in Node: each job in its own worker process, then the report and charts.
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderSvg, reportCharts } from './charts.ts';
 import { nodeMachineFacts } from './machine.ts';
-import type { NodeJobContext, NodeJobOutcome } from './nodeJobs.ts';
+import type { NodeJobContext } from './nodeEnvironment.ts';
 import {
   type CompareOptions,
   type DatasetId,
@@ -22,7 +23,8 @@ import {
   renderMarkdown,
 } from './report.ts';
 import { type CompareRow, rowProblems } from './rows.ts';
-import type { RunMessage, WorkerMessage } from './worker.ts';
+import type { JobOutcome } from './runJob.ts';
+import type { RunMessage, WorkerMessage } from './workerProtocol.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -39,7 +41,10 @@ export interface NodeCompareOptions extends CompareOptions {
   command?: string;
   /** Write PNG copies of the charts (resvg). Default true. */
   png?: boolean;
-  /** Stops the comparison: the running job's process is killed. */
+  /**
+   * Stops the comparison: the running job's process gets SIGINT, its baseline stops at the next
+   * batch, and `runComparison` rejects with the signal's reason without writing a report.
+   */
   signal?: AbortSignal;
 }
 
@@ -111,7 +116,7 @@ export async function runComparison(
       });
       const problems = rowProblems(outcome.row);
       if (problems.length > 0) throw new Error(`incomplete result: ${problems.join('; ')}`);
-      checkSameData(data, job, outcome.data);
+      if (outcome.data) checkSameData(data, job, outcome.data);
       rows.push(outcome.row);
       hooks.onJobEnd?.(job, { row: outcome.row });
     } catch (error) {
@@ -145,7 +150,7 @@ export async function runComparison(
 function checkSameData(
   data: CompareReport['data'],
   job: JobSpec,
-  seen: NodeJobOutcome['data'],
+  seen: NonNullable<JobOutcome['data']>,
 ): void {
   const known = data[job.dataset];
   if (!known) {
@@ -162,32 +167,45 @@ function checkSameData(
   }
 }
 
-/** Runs one job in a fresh Node process (src/worker.ts) and returns its outcome. */
+/** How long an interrupted worker may take to stop at its next batch before it is killed. */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * Runs one job in a fresh Node process (src/worker.ts) and returns its outcome. When `signal`
+ * fires, the worker gets SIGINT (its job's AbortSignal) and, should it not stop within
+ * {@link STOP_GRACE_MS}, SIGKILL; the promise rejects with the signal's reason once it is gone.
+ */
 function runWorker(
   job: JobSpec,
   context: NodeJobContext,
   signal: AbortSignal | undefined,
   onMessage: (message: WorkerMessage) => void,
-): Promise<NodeJobOutcome> {
+): Promise<JobOutcome> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = fork(path.join(here, 'worker.ts'), [], {
       cwd: exampleDir,
       execArgv: ['--conditions=@fmnist/source', '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    let outcome: NodeJobOutcome | undefined;
+    let outcome: JobOutcome | undefined;
     let failure: string | undefined;
-    const abort = () => child.kill('SIGTERM');
-    signal?.addEventListener('abort', abort, { once: true });
+    let killTimer: NodeJS.Timeout | undefined;
+    const abort = () => {
+      child.kill('SIGINT');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    };
+    if (signal?.aborted) abort();
+    else signal?.addEventListener('abort', abort, { once: true });
     child.on('message', (message: WorkerMessage) => {
       if (message.type === 'result') outcome = { row: message.row, data: message.data };
       else if (message.type === 'error') failure = message.message;
-      else onMessage(message);
+      else if (message.type !== 'aborted') onMessage(message);
     });
     child.on('error', (error) => {
       failure ??= error.message;
     });
     child.on('exit', (code, exitSignal) => {
+      clearTimeout(killTimer);
       signal?.removeEventListener('abort', abort);
       if (signal?.aborted) reject(signal.reason);
       else if (outcome) resolve(outcome);

@@ -1,3 +1,4 @@
+// The facts about this Node machine that a report records (CPU, cores, memory, load).
 import os from 'node:os';
 import type { MachineFacts } from './report.ts';
 

@@ -8,6 +8,7 @@ import { formatDuration } from './progress.ts';
 import { BASELINE_IDS, type BaselineId } from './rows.ts';
 import { datasetTitle, formatAccuracy } from './table.ts';
 import { createProgressDisplay, type ProgressStyle } from './terminalProgress.ts';
+import { INTERRUPTED_EXIT_CODE } from './workerProtocol.ts';
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -79,6 +80,8 @@ if (opts.render) {
 }
 
 const display = createProgressDisplay(opts.progress);
+// Ctrl-C: the running job stops at its next batch (its worker gets SIGINT as an AbortSignal), no
+// report is written and the command exits with 130. A second Ctrl-C kills it at once.
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort(new Error('interrupted')));
 
@@ -119,6 +122,11 @@ try {
   if (failures.length > 0) process.exitCode = 1;
 } catch (error) {
   display.stop();
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
+  if (controller.signal.aborted) {
+    console.error('\ninterrupted: the running job was stopped, no report written');
+    process.exitCode = INTERRUPTED_EXIT_CODE;
+  } else {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  }
 }

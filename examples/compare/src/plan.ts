@@ -1,3 +1,5 @@
+// What a comparison runs: settings from the options and the kit's PLAN, and the jobs in order.
+import { type BaselineMode, planFor, type TrainingBaselineId } from '@fmnist-examples/baseline-kit';
 import { BASELINE_IDS, type BaselineId } from './rows.ts';
 
 /** Datasets a comparison can run on. */
@@ -7,24 +9,23 @@ export type DatasetId = 'fashion-mnist' | 'mnist';
 export type DatasetChoice = DatasetId | 'all';
 
 /** How much to train: `quick` (a fixed 10,000-image prefix, few epochs) or `full`. */
-export type Mode = 'quick' | 'full';
+export type Mode = BaselineMode;
 
 /** Baselines that train (the ONNX ones evaluate a model a tfjs baseline trained). */
-export type TrainingBaselineId = Exclude<BaselineId, 'onnx-mlp' | 'onnx-cnn'>;
+export type { TrainingBaselineId };
 
-/** Training images of a `quick` comparison: the first 10,000 of the training split. */
-export const QUICK_TRAIN_SAMPLES = 10_000;
+/** The training baselines, in {@link BASELINE_IDS} order. */
+const TRAINING_BASELINES: readonly TrainingBaselineId[] = ['tfjs-mlp', 'tfjs-cnn', 'brain-mlp'];
 
 /**
- * Epochs per training baseline and mode. `full` uses each baseline's documented full-run setting
- * (the ones its README's targets come from). `quick` spends its few minutes where they buy
- * accuracy: on 10,000 images the models are still improving after the 1-2 epochs of each
- * baseline's own `--quick`, and all of these together take about 3.5 minutes on two busy cores.
+ * Training images of every baseline in a mode, from the kit's `PLAN` (`null`: the whole split).
+ * A comparison trains every baseline on the same prefix, so the table must agree across them.
  */
-export const EPOCHS: Record<Mode, Record<TrainingBaselineId, number>> = {
-  quick: { 'tfjs-mlp': 5, 'tfjs-cnn': 4, 'brain-mlp': 5 },
-  full: { 'tfjs-mlp': 15, 'tfjs-cnn': 10, 'brain-mlp': 3 },
-};
+function plannedTrainSamples(mode: Mode): number | null {
+  const counts = new Set(TRAINING_BASELINES.map((id) => planFor(id, mode).trainSamples));
+  if (counts.size !== 1) throw new Error(`PLAN.${mode} trains the baselines on different prefixes`);
+  return [...counts][0];
+}
 
 /** Which tfjs baseline trains the model each ONNX baseline evaluates. */
 export const ONNX_SOURCE: Record<'onnx-mlp' | 'onnx-cnn', 'tfjs-mlp' | 'tfjs-cnn'> = {
@@ -40,11 +41,11 @@ export interface CompareOptions {
   dataset?: DatasetChoice;
   /** Subset of {@link BASELINE_IDS}; default all. An ONNX baseline needs its tfjs baseline. */
   baselines?: readonly BaselineId[];
-  /** Training images (a prefix of the training split). Default: quick 10,000, full all. */
+  /** Training images (a prefix of the training split). Default: the kit's `PLAN` (quick 10,000, full all). */
   trainSamples?: number;
   /** Test images (a prefix of the test split). Default all 10,000. */
   testSamples?: number;
-  /** Epochs for every training baseline, overriding {@link EPOCHS}. */
+  /** Epochs for every training baseline, overriding the kit's `PLAN`. */
   epochs?: number;
   /** Seed of every baseline (weights, shuffles, dropout). Default 42. */
   seed?: number;
@@ -116,15 +117,12 @@ export function resolveSettings(options: CompareOptions = {}): CompareSettings {
     }
     return value;
   };
-  const trainSamples =
-    positive('trainSamples', options.trainSamples) ??
-    (mode === 'quick' ? QUICK_TRAIN_SAMPLES : null);
+  const trainSamples = positive('trainSamples', options.trainSamples) ?? plannedTrainSamples(mode);
   const testSamples = positive('testSamples', options.testSamples) ?? null;
   const epochsOverride = positive('epochs', options.epochs);
-  const epochs = { ...EPOCHS[mode] };
-  if (epochsOverride !== undefined) {
-    for (const key of Object.keys(epochs) as TrainingBaselineId[]) epochs[key] = epochsOverride;
-  }
+  const epochs = Object.fromEntries(
+    TRAINING_BASELINES.map((id) => [id, epochsOverride ?? planFor(id, mode).epochs]),
+  ) as Record<TrainingBaselineId, number>;
   const seed = options.seed ?? 42;
   if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
   return {

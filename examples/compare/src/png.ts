@@ -1,3 +1,4 @@
+// SVG chart -> PNG with resvg, in Node.
 import { Resvg } from '@resvg/resvg-js';
 
 /**

@@ -1,6 +1,5 @@
-import type { BrainBaselineProgress } from '@fmnist-examples/brain-baseline/src/train.ts';
-import type { OnnxBaselineProgress } from '@fmnist-examples/onnx-baseline/src/run.ts';
-import type { BaselineProgress } from '@fmnist-examples/tfjs-baseline/src/train.ts';
+// Progress of one job and of a whole comparison: one 0..1 scale per job, overall share, ETAs.
+import { type BaselineProgress, formatProgress } from '@fmnist-examples/baseline-kit';
 import type { JobSpec } from './plan.ts';
 
 /** Phases of one job, in the order they happen. */
@@ -18,69 +17,35 @@ export interface JobProgress {
 // Share of a training job spent in training; the rest is evaluation and export.
 const TRAIN_SHARE = 0.9;
 
-/** A tfjs baseline progress report as a {@link JobProgress}. */
-export function fromTfjsProgress(p: BaselineProgress): JobProgress {
-  if (p.phase === 'train') {
-    const done = (p.epoch - 1 + p.batch / p.batches) / p.epochs;
-    return {
-      phase: 'train',
-      fraction: TRAIN_SHARE * done,
-      detail: `epoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(3)} acc ${p.accuracy.toFixed(3)} ${Math.round(p.samplesPerSecond)} samples/s`,
-    };
+/**
+ * A baseline's progress report as a {@link JobProgress}: one 0..1 scale per job. A training job
+ * (`trains`) spends {@link TRAIN_SHARE} of it training and the rest evaluating; an inference job
+ * (ONNX) opens its session, evaluates, then times throughput. The detail is the kit's
+ * `formatProgress` line.
+ */
+export function toJobProgress(p: BaselineProgress, trains: boolean): JobProgress {
+  const detail = formatProgress(p);
+  switch (p.phase) {
+    case 'backend':
+      return { phase: 'load', fraction: trains ? 0.01 : 0.05, detail };
+    case 'train':
+      return {
+        phase: 'train',
+        fraction: (TRAIN_SHARE * (p.epoch - 1 + p.done / p.total)) / p.epochs,
+        detail,
+      };
+    case 'epoch':
+      return { phase: 'train', fraction: (TRAIN_SHARE * p.epoch) / p.epochs, detail };
+    case 'evaluate': {
+      const done = p.total > 0 ? p.done / p.total : 1;
+      const fraction = trains ? TRAIN_SHARE + (1 - TRAIN_SHARE) * done : 0.05 + 0.65 * done;
+      return { phase: 'evaluate', fraction, detail };
+    }
+    case 'throughput':
+      return { phase: 'throughput', fraction: 0.75, detail };
+    case 'done':
+      return { phase: 'evaluate', fraction: trains ? 0.96 : 0.95, detail };
   }
-  if (p.phase === 'epoch') {
-    return {
-      phase: 'train',
-      fraction: (TRAIN_SHARE * p.epoch) / p.epochs,
-      detail: `epoch ${p.epoch}/${p.epochs} done: loss ${p.loss.toFixed(3)} acc ${p.accuracy.toFixed(3)}`,
-    };
-  }
-  return {
-    phase: 'evaluate',
-    fraction: TRAIN_SHARE,
-    detail: `evaluating ${p.testSamples} test images`,
-  };
-}
-
-/** An ONNX baseline progress report as a {@link JobProgress}. */
-export function fromOnnxProgress(p: OnnxBaselineProgress): JobProgress {
-  if (p.phase === 'session') {
-    return {
-      phase: 'load',
-      fraction: 0.05,
-      detail: `execution provider ${p.executionProvider}: ${p.status}${p.error ? ` (${p.error.split('\n')[0].slice(0, 80)})` : ''}`,
-    };
-  }
-  if (p.phase === 'evaluate') {
-    return {
-      phase: 'evaluate',
-      fraction: 0.05 + 0.65 * (p.done / p.total),
-      detail: `evaluated ${p.done}/${p.total} test images`,
-    };
-  }
-  return {
-    phase: 'throughput',
-    fraction: 0.75,
-    detail: `batch ${p.batchSize}: ${Math.round(p.imagesPerSecond)} images/s`,
-  };
-}
-
-/** A brain.js baseline progress report as a {@link JobProgress}. */
-export function fromBrainProgress(p: BrainBaselineProgress): JobProgress {
-  if (p.phase === 'train') {
-    const done = (p.epoch - 1 + p.done / p.total) / p.epochs;
-    const error = p.error === undefined ? '' : ` error ${p.error.toFixed(4)}`;
-    return {
-      phase: 'train',
-      fraction: TRAIN_SHARE * done,
-      detail: `epoch ${p.epoch}/${p.epochs} ${p.done}/${p.total} samples${error}`,
-    };
-  }
-  return {
-    phase: 'evaluate',
-    fraction: TRAIN_SHARE + (1 - TRAIN_SHARE) * (p.done / p.total),
-    detail: `evaluated ${p.done}/${p.total} test images`,
-  };
 }
 
 /** Where a comparison stands: the current job and estimates for it and for the whole run. */

@@ -1,3 +1,4 @@
+// The published reference accuracies the report quotes beside the baselines.
 /**
  * Published accuracies to read this comparison against: what other people measured on the same
  * test split with the same 60,000 training images. They are quoted, not re-run here.

@@ -1,3 +1,4 @@
+// The comparison report: compare.json's shape, the Markdown report and its parity sentences.
 import type { CompareSettings } from './plan.ts';
 import { formatDuration } from './progress.ts';
 import { REFERENCE_SCORES, type ReferenceScore } from './references.ts';

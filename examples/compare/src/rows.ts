@@ -1,4 +1,5 @@
-import { BASELINE_RESULT_FIELDS, type BaselineResult } from '@fmnist/core';
+// A row of the comparison: baseline ids, a baseline result JSON and how the comparison names it.
+import { BASELINE_RESULT_FIELDS, type BaselineResult } from '@fmnist-examples/baseline-kit';
 
 /** The baselines a comparison can run, in the order they run and appear. */
 export const BASELINE_IDS = ['tfjs-mlp', 'onnx-mlp', 'tfjs-cnn', 'onnx-cnn', 'brain-mlp'] as const;

@@ -1,3 +1,4 @@
+// The result tables (baselines, references, dataset against dataset) as Markdown or HTML.
 import { referencesFor } from './references.ts';
 import type { CompareRow } from './rows.ts';
 

@@ -1,3 +1,4 @@
+// The progress display of `pnpm start` on a terminal: two bars, or one line per phase.
 import cliProgress from 'cli-progress';
 import type { JobSpec } from './plan.ts';
 import { type CompareProgress, formatDuration } from './progress.ts';

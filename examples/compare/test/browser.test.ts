@@ -1,3 +1,4 @@
+// The comparison page, built with vite, driven through a short comparison in headless Chromium.
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ServedPage, servePage } from '@fmnist/test-utils';

@@ -1,3 +1,4 @@
+// Tests of the charts: which ones, their data, SVG in Node and PNG.
 import { describe, expect, it } from 'vitest';
 import { accuracyChart, confusionChart, renderSvg, reportCharts } from '../src/charts.ts';
 import { svgToPng } from '../src/png.ts';

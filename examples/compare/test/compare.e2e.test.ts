@@ -1,3 +1,4 @@
+// `pnpm start --quick` end to end on the real data: every file, row and chart of a short run.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

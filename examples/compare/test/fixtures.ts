@@ -1,3 +1,4 @@
+// Made-up rows and reports for the fast tests.
 import type { CompareReport } from '../src/report.ts';
 import type { BaselineId, CompareRow } from '../src/rows.ts';
 

@@ -1,12 +1,7 @@
+// Tests of the settings, the job plan, job progress and the ETA.
 import { describe, expect, it } from 'vitest';
 import { planJobs, resolveSettings } from '../src/plan.ts';
-import {
-  formatDuration,
-  fromBrainProgress,
-  fromOnnxProgress,
-  fromTfjsProgress,
-  ProgressTracker,
-} from '../src/progress.ts';
+import { formatDuration, ProgressTracker, toJobProgress } from '../src/progress.ts';
 
 describe('resolveSettings', () => {
   it('defaults to a quick Fashion-MNIST comparison of every baseline', () => {
@@ -76,32 +71,56 @@ describe('planJobs', () => {
 
 describe('progress', () => {
   it('maps each baseline’s reports onto one 0..1 scale per job', () => {
+    // tfjs, training.
     expect(
-      fromTfjsProgress({
-        phase: 'train',
-        epoch: 2,
-        epochs: 2,
-        batch: 50,
-        batches: 100,
-        loss: 0.5,
-        accuracy: 0.8,
-        samplesPerSecond: 1000,
-      }),
+      toJobProgress(
+        {
+          phase: 'train',
+          epoch: 2,
+          epochs: 2,
+          batch: 50,
+          batches: 100,
+          done: 3200,
+          total: 6400,
+          loss: 0.5,
+          accuracy: 0.8,
+          samplesPerSecond: 1000,
+          seconds: 9.6,
+        },
+        true,
+      ),
     ).toEqual({
       phase: 'train',
       fraction: 0.9 * 0.75,
-      detail: 'epoch 2/2 batch 50/100 loss 0.500 acc 0.800 1000 samples/s',
+      detail: 'epoch 2/2 batch 50/100 loss 0.5000 acc 0.8000 1000 samples/s',
     });
-    expect(fromTfjsProgress({ phase: 'evaluate', testSamples: 10 }).fraction).toBe(0.9);
-    expect(fromOnnxProgress({ phase: 'evaluate', done: 500, total: 1000 }).fraction).toBeCloseTo(
-      0.375,
-    );
+    // tfjs, evaluation starts.
     expect(
-      fromBrainProgress({ phase: 'train', epoch: 1, epochs: 3, done: 300, total: 300, seconds: 1 })
-        .fraction,
+      toJobProgress({ phase: 'evaluate', done: 0, total: 10, seconds: 0 }, true).fraction,
+    ).toBe(0.9);
+    // ONNX (inference only).
+    expect(
+      toJobProgress({ phase: 'evaluate', done: 500, total: 1000, seconds: 1 }, false).fraction,
+    ).toBeCloseTo(0.375);
+    // brain.js, training and testing.
+    expect(
+      toJobProgress(
+        {
+          phase: 'train',
+          epoch: 1,
+          epochs: 3,
+          batch: 1,
+          batches: 1,
+          done: 300,
+          total: 300,
+          samplesPerSecond: 300,
+          seconds: 1,
+        },
+        true,
+      ).fraction,
     ).toBeCloseTo(0.3);
     expect(
-      fromBrainProgress({ phase: 'test', epoch: 3, epochs: 3, done: 50, total: 100, seconds: 1 }),
+      toJobProgress({ phase: 'evaluate', done: 50, total: 100, seconds: 1 }, true),
     ).toMatchObject({ phase: 'evaluate', fraction: 0.95 });
   });
 

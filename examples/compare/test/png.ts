@@ -1,3 +1,4 @@
+// A PNG size reader for the tests (IHDR), with a zlib check of the image data.
 import { inflateSync } from 'node:zlib';
 
 /**

@@ -1,3 +1,4 @@
+// Tests of the tables, the references and the Markdown report.
 import { describe, expect, it } from 'vitest';
 import { paritySentences, renderMarkdown } from '../src/report.ts';
 import { rowProblems } from '../src/rows.ts';

@@ -1,3 +1,4 @@
+// Tests of the terminal progress display.
 import { describe, expect, it } from 'vitest';
 import { planJobs, resolveSettings } from '../src/plan.ts';
 import type { CompareProgress } from '../src/progress.ts';

@@ -1,3 +1,12 @@
+// A small XML well-formedness check for the charts' SVG.
+
+/** Markup passed over whole: its opening, its closing, and its name for errors. */
+const SKIPPED: readonly [string, string, string][] = [
+  ['<!--', '-->', 'comment'],
+  ['<![CDATA[', ']]>', 'CDATA'],
+  ['<?', '?>', 'processing instruction'],
+];
+
 /**
  * A small XML well-formedness check for the charts: balanced, properly nested tags, quoted
  * attributes, no stray `<` or `&`. Returns the root element's name; throws naming the problem.
@@ -22,22 +31,12 @@ export function checkWellFormedXml(text: string): string {
     }
     checkText(text.slice(i, lt));
     i = lt;
-    if (text.startsWith('<!--', i)) {
-      const end = text.indexOf('-->', i);
-      if (end === -1) fail('unclosed comment');
-      i = end + 3;
-      continue;
-    }
-    if (text.startsWith('<![CDATA[', i)) {
-      const end = text.indexOf(']]>', i);
-      if (end === -1) fail('unclosed CDATA');
-      i = end + 3;
-      continue;
-    }
-    if (text.startsWith('<?', i)) {
-      const end = text.indexOf('?>', i);
-      if (end === -1) fail('unclosed processing instruction');
-      i = end + 2;
+    const skipped = SKIPPED.find(([open]) => text.startsWith(open, i));
+    if (skipped) {
+      const [, close, what] = skipped;
+      const end = text.indexOf(close, i);
+      if (end === -1) fail(`unclosed ${what}`);
+      i = end + close.length;
       continue;
     }
     if (text.startsWith('<!DOCTYPE', i)) {
