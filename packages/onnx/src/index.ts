@@ -40,7 +40,7 @@ export {
 export type { PredictOptions } from './predict.ts';
 export { predictClasses, predictOutput } from './predict.ts';
 // session.ts: a session's declared inputs and outputs
-export type { ModelValueInfo, OrtSessionLike } from './session.ts';
+export type { ModelValueInfo, OrtSessionLike, OrtValueMetadata } from './session.ts';
 export { describeInputs, describeOutputs, layoutFromDims, modelInput } from './session.ts';
 // tensors.ts: dataset splits as onnxruntime tensors and batches
 export type {

@@ -1,6 +1,6 @@
 // Running a session on one input and decoding what it returns: class ids or the full decoding.
 import { FmnistError } from '@fmnist/core';
-import type { Tensor } from 'onnxruntime-web';
+import type { Tensor } from 'onnxruntime-common';
 import {
   type DecodedOutput,
   type DecodeOutputOptions,

@@ -1,6 +1,23 @@
 // What a session declares about its inputs and outputs: names, types, shapes and the image layout they imply.
 import { FmnistError, type Layout } from '@fmnist/core';
-import type { InferenceSession, Tensor } from 'onnxruntime-web';
+// Types only, from the package every onnxruntime (web, node, react-native) re-exports, so that
+// these declarations compile with whichever runtime the user installed.
+import type { Tensor } from 'onnxruntime-common';
+
+/**
+ * What a session declares about one input or output (onnxruntime >= 1.22's
+ * `InferenceSession.ValueMetadata`, written out so that older runtimes' types compile too).
+ */
+export type OrtValueMetadata =
+  | { readonly name: string; readonly isTensor: false }
+  | {
+      readonly name: string;
+      readonly isTensor: true;
+      /** Element type, e.g. `'float32'`. */
+      readonly type: string;
+      /** Declared dims; symbolic ones as strings; empty when the model declares none. */
+      readonly shape: readonly (number | string)[];
+    };
 
 /**
  * The parts of an onnxruntime `InferenceSession` these helpers read. Sessions of
@@ -10,8 +27,8 @@ export interface OrtSessionLike {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   /** Present since onnxruntime 1.22; without it only names are known. */
-  readonly inputMetadata?: readonly InferenceSession.ValueMetadata[];
-  readonly outputMetadata?: readonly InferenceSession.ValueMetadata[];
+  readonly inputMetadata?: readonly OrtValueMetadata[];
+  readonly outputMetadata?: readonly OrtValueMetadata[];
   run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
 }
 
@@ -88,7 +105,7 @@ export function layoutFromDims(
 
 function describe(
   names: readonly string[],
-  metadata: readonly InferenceSession.ValueMetadata[] | undefined,
+  metadata: readonly OrtValueMetadata[] | undefined,
 ): ModelValueInfo[] {
   return names.map((name, i) => {
     const meta = metadata?.find((m) => m.name === name) ?? metadata?.[i];

@@ -13,7 +13,7 @@ import {
   type Normalize,
   toFloat32,
 } from '@fmnist/core';
-import type { TensorConstructor, TypedTensor } from 'onnxruntime-web';
+import type { TensorConstructor, TypedTensor } from 'onnxruntime-common';
 
 /**
  * The `Tensor` class of the onnxruntime you run with: `ort.Tensor` from `onnxruntime-web`,

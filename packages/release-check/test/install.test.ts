@@ -51,6 +51,11 @@ function genericCase(pkg: WorkspacePackage): InstallCase {
   };
 }
 
+/** A case's id: its `name`, else its package folder. */
+function caseName(testCase: InstallCase): string {
+  return testCase.name ?? testCase.dirName;
+}
+
 const present = new Set(allPackages.map((pkg) => pkg.dirName));
 /** For local runs only: `FMNIST_RELEASE_CHECK_ONLY=core,cli` runs just those cases (and says so). */
 const only = process.env.FMNIST_RELEASE_CHECK_ONLY?.split(',').filter(Boolean);
@@ -59,7 +64,7 @@ const cases: InstallCase[] = [
   ...published
     .filter((pkg) => !INSTALL_CASES.some((c) => c.dirName === pkg.dirName))
     .map(genericCase),
-].filter((c) => !only || only.includes(c.dirName));
+].filter((c) => !only || only.includes(caseName(c)));
 
 const FIXTURE_COUNT = 50;
 const fixture = makeDatasetFiles({ count: FIXTURE_COUNT, seed: 11 });
@@ -167,12 +172,12 @@ function projectEnv(extra: Record<string, string> = {}): Record<string, string |
 async function install(testCase: InstallCase): Promise<InstallResult> {
   if (!registry) throw new Error('the local registry did not start');
   assertLocalRegistry(registry.url);
-  const dir = path.join(workDir, 'projects', testCase.dirName);
+  const dir = path.join(workDir, 'projects', caseName(testCase));
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     path.join(dir, 'package.json'),
     JSON.stringify({
-      name: `consumer-${testCase.dirName}`,
+      name: `consumer-${caseName(testCase)}`,
       version: '0.0.0',
       private: true,
       type: 'module',
@@ -187,6 +192,7 @@ async function install(testCase: InstallCase): Promise<InstallResult> {
     '--no-audit',
     '--no-fund',
     '--loglevel=error',
+    ...(testCase.installFlags ?? []),
     ...testCase.install,
     // For the TypeScript consumer only; it brings no framework.
     '@types/node@20',
@@ -238,7 +244,7 @@ beforeAll(async () => {
     if (!present.has(testCase.dirName)) continue;
     const promise = install(testCase);
     promise.catch(() => {}); // awaited by the case's tests; never an unhandled rejection
-    installs.set(testCase.dirName, promise);
+    installs.set(caseName(testCase), promise);
   }
   // The expected values come straight from the IDX bytes (header 8 / 16 bytes), not from core.
   const labels = gunzipSync(readFileSync(realDataFile('t10k-labels-idx1-ubyte.gz'))).subarray(8);
@@ -321,7 +327,7 @@ function installedPackages(
 
 for (const testCase of cases) {
   const pkg = allPackages.find((candidate) => candidate.dirName === testCase.dirName);
-  const title = `${pkg?.manifest.name ?? `packages/${testCase.dirName}`}: npm install ${testCase.install.join(' ')}`;
+  const title = `${pkg?.manifest.name ?? `packages/${testCase.dirName}`}: npm install ${[...(testCase.installFlags ?? []), ...testCase.install].join(' ')}`;
   if (!pkg) {
     // Only an absent folder is skipped: the moment packages/<dir> exists, the case runs.
     describe.skip(`${title} (packages/${testCase.dirName} does not exist yet)`, () => {
@@ -341,7 +347,7 @@ for (const testCase of cases) {
       if (!build?.ok) throw new Error(`${pkg.manifest.name} did not build:\n${build?.output}`);
       const publishError = publishErrors.get(pkg.manifest.name);
       if (publishError) throw new Error(`publishing to Verdaccio failed:\n${publishError}`);
-      const installed = await installs.get(testCase.dirName);
+      const installed = await installs.get(caseName(testCase));
       if (!installed) throw new Error('the install did not start');
       if (installed.result.code !== 0) {
         throw new Error(
@@ -378,7 +384,12 @@ for (const testCase of cases) {
       ).toEqual([]);
     });
 
-    it('imports every export from ESM', async () => {
+    /**
+     * Loads every export the installed package's exports map offers (no JSON, no patterns) in a
+     * fresh Node, with `import()` from ESM or `require()` from CommonJS, and fails on an error or
+     * an empty module.
+     */
+    const loadEveryExport = async (how: 'import' | 'require'): Promise<void> => {
       const { dir } = await setup();
       const installed = JSON.parse(
         readFileSync(path.join(dir, 'node_modules', pkg.manifest.name, 'package.json'), 'utf8'),
@@ -387,18 +398,29 @@ for (const testCase of cases) {
         .filter((subpath) => !subpath.endsWith('.json') && !subpath.includes('*'))
         .map((subpath) => pkg.manifest.name + subpath.slice(1));
       const script = `for (const s of ${JSON.stringify(specifiers)}) {
-        const m = await import(s);
+        const m = ${how === 'import' ? 'await import(s)' : 'require(s)'};
         if (Object.keys(m).length === 0) throw new Error(s + ' has no exports');
         console.log(s, Object.keys(m).length);
       }`;
-      const result = await runCommand(process.execPath, ['--input-type=module', '-e', script], {
+      const inputType = how === 'import' ? '--input-type=module' : '--input-type=commonjs';
+      const result = await runCommand(process.execPath, [inputType, '-e', script], {
         cwd: dir,
         env: projectEnv(),
         dropNpmEnv: true,
         timeoutMs: 120_000,
       });
       if (result.code !== 0) throw new Error(formatFailure(result, dir));
-    });
+    };
+
+    it('imports every export from ESM', () => loadEveryExport('import'));
+
+    // The READMEs say the packages are ESM and that require() works on Node >= 20.19
+    // (require(esm), unflagged in 20.19 and 22.12): checked on the Node running this test.
+    const [major, minor] = process.versions.node.split('.').map(Number);
+    const requireEsm = (major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major > 22;
+    it.runIf(requireEsm)('requires every export from CommonJS (require(esm))', () =>
+      loadEveryExport('require'),
+    );
 
     if (testCase.consumer) {
       it('type-checks a TypeScript consumer (nodenext) and runs it on a tiny fixture and the real test split', async () => {

@@ -22,8 +22,15 @@ export interface SplitSummary {
 export interface InstallCase {
   /** Folder under packages/. */
   dirName: string;
+  /**
+   * The case's id, for its project folder and `FMNIST_RELEASE_CHECK_ONLY`, when a package has
+   * more than one case. Default `dirName`.
+   */
+  name?: string;
   /** What the user installs, as in the README's install line. */
   install: string[];
+  /** Extra `npm install` flags, as the README gives them (e.g. `--ignore-scripts`). */
+  installFlags?: string[];
   /** Framework families allowed in node_modules; any other family's package fails the case. */
   frameworks: FrameworkFamily[];
   /** The consumer's TypeScript source (ESM); it prints `{ tiny, real }` as its last stdout line. */
@@ -112,7 +119,8 @@ ${PRINT}`,
     install: ['@fmnist/tfjs', '@tensorflow/tfjs'],
     frameworks: ['tfjs'],
     // tfjs 4.22's own declarations fail `strict` without skipLibCheck (tfjs-layers' PyJsonValue
-    // index signatures, tfjs-core's missing `Long`): not ours to fix, and not what we test.
+    // index signatures (TS2411) and LayersModel vs InferenceModel (TS2420), tfjs-core's missing
+    // `Long` (TS2304) under `types: ['node']`; the tfjs README lists them): not ours to fix.
     thirdPartyTypeErrors: ['@tensorflow/'],
     tinyShape: (count) => [count, 28, 28, 1],
     consumer: `${LOAD}
@@ -145,6 +153,67 @@ import { toOrtLabels, toOrtTensor } from '@fmnist/onnx';
 async function summarize(split: DatasetSplit): Promise<SplitSummary> {
   const input = toOrtTensor(split, { Tensor: ort.Tensor, layout: 'nchw' });
   const labels = toOrtLabels(split, { Tensor: ort.Tensor, type: 'int64' });
+  return {
+    count: input.dims[0],
+    shape: [...input.dims],
+    labelCounts: countLabels(labels.data, split.classNames.length),
+    pixelSum: sum(input.data),
+  };
+}
+${PRINT}`,
+  },
+  {
+    // A Node user with onnxruntime-node only: the published .d.ts must not need onnxruntime-web
+    // (TS2307 without skipLibCheck). onnxruntime-node's postinstall downloads CUDA libraries from
+    // NuGet on linux/x64, so the README's offline install is --ignore-scripts (the CPU binary
+    // ships in the package); the consumer runs a real session with it.
+    dirName: 'onnx',
+    name: 'onnx-node',
+    install: ['@fmnist/onnx', 'onnxruntime-node'],
+    installFlags: ['--ignore-scripts'],
+    frameworks: ['onnx'],
+    tinyShape: (count) => [count, 1, 28, 28],
+    consumer: `${LOAD}
+import * as ort from 'onnxruntime-node';
+import { modelInput, type OrtSessionLike, predictClasses, toOrtLabels, toOrtTensor } from '@fmnist/onnx';
+import { encodeOnnxModel, OnnxDataType } from '@fmnist/onnx/export';
+// A linear classifier [N,1,28,28] -> Flatten -> MatMul W[784,10], with fixed weights.
+const weights = Float32Array.from({ length: 7840 }, (_, i) => ((i * 7 + (i % 10) * 13) % 17) / 17 - 0.5);
+const bytes = encodeOnnxModel({
+  irVersion: 8,
+  opsetImport: [{ domain: '', version: 13 }],
+  graph: {
+    name: 'linear',
+    nodes: [
+      { opType: 'Flatten', inputs: ['x'], outputs: ['flat'] },
+      { opType: 'MatMul', inputs: ['flat', 'W'], outputs: ['y'] },
+    ],
+    initializers: [
+      { name: 'W', dataType: OnnxDataType.FLOAT, dims: [784, 10], rawData: new Uint8Array(weights.buffer) },
+    ],
+    inputs: [{ name: 'x', elemType: OnnxDataType.FLOAT, dims: ['batch', 1, 28, 28] }],
+    outputs: [{ name: 'y', elemType: OnnxDataType.FLOAT, dims: ['batch', 10] }],
+  },
+});
+const session: OrtSessionLike = await ort.InferenceSession.create(bytes);
+const declared = modelInput(session);
+if (declared.layout !== 'nchw') throw new Error(\`modelInput: \${JSON.stringify(declared)}\`);
+async function summarize(split: DatasetSplit): Promise<SplitSummary> {
+  const input = toOrtTensor(split, { Tensor: ort.Tensor, layout: 'nchw' });
+  const labels = toOrtLabels(split, { Tensor: ort.Tensor, type: 'int64' });
+  const classes: Uint8Array = await predictClasses(session, input);
+  // Each predicted class must score the best (within float32 rounding) in a plain JS matmul.
+  for (let n = 0; n < split.count; n++) {
+    const scores = Array.from({ length: 10 }, (_, c) => {
+      let score = 0;
+      for (let p = 0; p < 784; p++) score += input.data[n * 784 + p] * weights[p * 10 + c];
+      return score;
+    });
+    const best = Math.max(...scores);
+    if (scores[classes[n]] < best - 1e-3 * (1 + Math.abs(best))) {
+      throw new Error(\`sample \${n}: onnxruntime-node predicted \${classes[n]}, scores \${scores}\`);
+    }
+  }
   return {
     count: input.dims[0],
     shape: [...input.dims],

@@ -11,8 +11,18 @@ import {
 } from '@fmnist/core';
 import { type Tensor1D, type Tensor2D, type Tensor4D, tensor } from '@tensorflow/tfjs-core';
 
-/** How labels become a tensor: one-hot float32 rows `[N, numClasses]` or int32 class ids `[N]`. */
-export type LabelEncoding = 'one-hot' | 'int32';
+/**
+ * How labels become a tensor:
+ * - `'one-hot'`: float32 rows `[N, numClasses]`, for `categoricalCrossentropy`;
+ * - `'sparse'`: float32 class ids `[N]`, for `sparseCategoricalCrossentropy` (tfjs 4.x floors
+ *   its targets, and `tf.floor` accepts only float32, so int32 targets fail inside `fit`);
+ * - `'int32'`: int32 class ids `[N]`, for `tf.oneHot`, `tf.gather` and other integer ops. Not for
+ *   `sparseCategoricalCrossentropy` in tfjs 4.x (`'floor' must be float32`): use `'sparse'`.
+ */
+export type LabelEncoding = 'one-hot' | 'sparse' | 'int32';
+
+/** Every {@link LabelEncoding}, in the order error messages list them. */
+const LABEL_ENCODINGS: readonly LabelEncoding[] = ['one-hot', 'sparse', 'int32'];
 
 /** Options shared by {@link toTensors} and `toTfDataset`. */
 export interface TensorOptions<L extends Layout = Layout, E extends LabelEncoding = LabelEncoding> {
@@ -25,7 +35,11 @@ export interface TensorOptions<L extends Layout = Layout, E extends LabelEncodin
   mean?: number;
   /** Standard deviation for `'standardize'`. Default: the split's dataset std. */
   std?: number;
-  /** Label tensor: `'one-hot'` float32 `[N, numClasses]` (default, for `categoricalCrossentropy`) or `'int32'` `[N]` class ids. */
+  /**
+   * Label tensor: `'one-hot'` float32 `[N, numClasses]` (default, for `categoricalCrossentropy`),
+   * `'sparse'` float32 class ids `[N]` (for `sparseCategoricalCrossentropy`) or `'int32'` class
+   * ids `[N]` (integer ops such as `tf.oneHot`; see {@link LabelEncoding}).
+   */
   labels?: E;
   /**
    * Image tensor shape: `'nhwc'` `[N, H, W, 1]` (default; what `tf.layers.conv2d` expects),
@@ -38,13 +52,13 @@ export interface TensorOptions<L extends Layout = Layout, E extends LabelEncodin
 /** The image tensor type for a layout. */
 export type ImagesTensor<L extends Layout> = L extends 'flat' ? Tensor2D : Tensor4D;
 /** The label tensor type for an encoding. */
-export type LabelsTensor<E extends LabelEncoding> = E extends 'int32' ? Tensor1D : Tensor2D;
+export type LabelsTensor<E extends LabelEncoding> = E extends 'one-hot' ? Tensor2D : Tensor1D;
 
 /** A split as tensors. The caller owns both: `tf.dispose([xs, ys])` when done. */
 export interface SplitTensors<L extends Layout = 'nhwc', E extends LabelEncoding = 'one-hot'> {
   /** float32 images, shaped by `layout` (default `[N, 28, 28, 1]`). */
   xs: ImagesTensor<L>;
-  /** Labels: one-hot float32 `[N, numClasses]` or int32 `[N]`. */
+  /** Labels: one-hot float32 `[N, numClasses]`, or class ids `[N]` (float32 `'sparse'`, `'int32'`). */
   ys: LabelsTensor<E>;
 }
 
@@ -74,14 +88,10 @@ export function toTensors<L extends Layout = 'nhwc', E extends LabelEncoding = '
     dataset: split.dataset,
   });
   const shape = layoutShape(layout, split.count, height, width);
-  const numClasses = split.classNames.length;
   const xs = tensor(pixels, shape, 'float32');
   let ys: Tensor1D | Tensor2D;
   try {
-    ys =
-      labels === 'int32'
-        ? (tensor(Int32Array.from(split.labels), [split.count], 'int32') as Tensor1D)
-        : (tensor(oneHot(split.labels, numClasses), [split.count, numClasses]) as Tensor2D);
+    ys = labelsTensor(split.labels, labels, split.classNames.length);
   } catch (error) {
     xs.dispose();
     throw error;
@@ -106,12 +116,36 @@ export function resolveTensorOptions(options: TensorOptions): {
     );
   }
   const labels = options.labels ?? 'one-hot';
-  if (labels !== 'one-hot' && labels !== 'int32') {
+  if (!LABEL_ENCODINGS.includes(labels)) {
     throw new FmnistError(
       'INVALID_ARGUMENT',
-      `Unknown labels encoding "${String(labels)}"; use 'one-hot' or 'int32'.`,
+      `Unknown labels encoding "${String(labels)}"; use 'one-hot', 'sparse' (for ` +
+        `sparseCategoricalCrossentropy) or 'int32'.`,
       { details: { labels } },
     );
   }
   return { layout, labels };
+}
+
+/**
+ * The label tensor of `labels` in an encoding (see {@link LabelEncoding}).
+ *
+ * @param oneHotRows Already one-hot rows (core's batch iterator makes them), used as they are.
+ * @internal
+ */
+export function labelsTensor(
+  labels: Uint8Array,
+  encoding: LabelEncoding,
+  numClasses: number,
+  oneHotRows?: Float32Array,
+): Tensor1D | Tensor2D {
+  const count = labels.length;
+  switch (encoding) {
+    case 'sparse':
+      return tensor(Float32Array.from(labels), [count], 'float32') as Tensor1D;
+    case 'int32':
+      return tensor(Int32Array.from(labels), [count], 'int32') as Tensor1D;
+    default:
+      return tensor(oneHotRows ?? oneHot(labels, numClasses), [count, numClasses]) as Tensor2D;
+  }
 }

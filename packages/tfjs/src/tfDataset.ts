@@ -13,6 +13,7 @@ import {
   type ImagesTensor,
   type LabelEncoding,
   type LabelsTensor,
+  labelsTensor,
   resolveTensorOptions,
   type TensorOptions,
 } from './tensors.ts';
@@ -46,7 +47,7 @@ export interface TfBatch<
 > {
   /** float32 images of this batch, shaped by `layout`. */
   xs: ImagesTensor<L>;
-  /** Labels of this batch: one-hot float32 `[b, numClasses]` or int32 `[b]`. */
+  /** Labels of this batch: one-hot float32 `[b, numClasses]`, or class ids `[b]` (`'sparse'` float32, `'int32'`). */
   ys: LabelsTensor<E>;
   // TensorContainerObject compatibility for tf.data.
   [key: string]: Tensor;
@@ -94,10 +95,7 @@ export function toTfDataset<
   let pass = 0;
   const toElement = (batch: Batch): TfBatch<L, E> => {
     const xs = tensor(batch.images, layoutShape(layout, batch.size, height, width), 'float32');
-    const ys =
-      labels === 'int32'
-        ? tensor(Int32Array.from(batch.labels), [batch.size], 'int32')
-        : tensor(batch.oneHot as Float32Array, [batch.size, numClasses], 'float32');
+    const ys = labelsTensor(batch.labels, labels, numClasses, batch.oneHot);
     return { xs, ys } as unknown as TfBatch<L, E>;
   };
   const dataset = generator<TfBatch<L, E>>(() => {

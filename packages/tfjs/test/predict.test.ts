@@ -110,4 +110,66 @@ describe('predictClasses', () => {
       expect(isFmnistError(error, 'INVALID_ARGUMENT')).toBe(true);
     }
   });
+
+  it("feeds a split in the layout the model's input shape declares", async () => {
+    const split = syntheticSplit(9);
+    const flat = tf.sequential({
+      layers: [
+        tf.layers.dense({
+          inputShape: [784],
+          units: 10,
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }),
+        }),
+      ],
+    });
+    const { xs, ys } = toTensors(split, { layout: 'flat' });
+    const whole = flat.predict(xs) as tf.Tensor;
+    const want = argmax(await whole.data(), 9, 10);
+    tf.dispose([whole, ys]);
+    const nhwc = toTensors(split);
+    const before = tf.memory().numTensors;
+    expect(await predictClasses(flat, split, { batchSize: 4 })).toEqual(want);
+    expect(await predictClasses(flat, nhwc.xs, { batchSize: 4 })).toEqual(want);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([nhwc.xs, nhwc.ys]);
+    // A GraphModel-style declaration (-1 for the batch) of an NCHW input.
+    const seen: number[][] = [];
+    const nchw = {
+      inputs: [{ shape: [-1, 1, 28, 28] }],
+      predict: (x: tf.Tensor) => {
+        seen.push(x.shape);
+        return flat.predict(x.reshape([x.shape[0], 784])) as tf.Tensor;
+      },
+    };
+    expect(await predictClasses(nchw, split, { batchSize: 5 })).toEqual(want);
+    expect(await predictClasses(nchw, xs, { batchSize: 5 })).toEqual(want);
+    expect(seen).toEqual([
+      [5, 1, 28, 28],
+      [4, 1, 28, 28],
+      [5, 1, 28, 28],
+      [4, 1, 28, 28],
+    ]);
+    xs.dispose();
+    flat.dispose();
+  });
+
+  it('names the shape of a model whose input fits no image layout', async () => {
+    const rgb = { inputs: [{ shape: [null, 32, 32, 3] }], predict: (x: tf.Tensor) => x };
+    const flat = { inputs: [{ shape: [null, 784] }], predict: (x: tf.Tensor) => x };
+    const cases: [() => Promise<unknown>, RegExp][] = [
+      [() => predictClasses(rgb, syntheticSplit(2)), /\[null, 32, 32, 3\]/],
+      [() => predictClasses(flat, syntheticSplit(2), { layout: 'nchw' }), /\[null, 784\].*'nchw'/],
+    ];
+    const images = tf.zeros([2, 28, 28, 1]);
+    cases.push([() => predictClasses(rgb, images), /\[28, 28, 1\].*\[null, 32, 32, 3\]/]);
+    for (const [call, message] of cases) {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isFmnistError(error, 'INVALID_ARGUMENT'), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(message);
+    }
+    images.dispose();
+  });
 });
