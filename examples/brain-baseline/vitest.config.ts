@@ -1,3 +1,4 @@
+// Vitest config of the brain baseline: the shared definition, test files one at a time.
 import { mergeConfig } from 'vitest/config';
 import shared from '../../vitest.config.ts';
 

@@ -1,3 +1,4 @@
+// Vitest config of the CLI: the shared definition plus a global setup that builds the binary.
 import { mergeConfig } from 'vitest/config';
 import shared from '../../vitest.config.ts';
 

@@ -1,3 +1,4 @@
+// Vitest config of the release checks: the shared definition plus the one-time builds.
 import { mergeConfig } from 'vitest/config';
 import shared from '../../vitest.config.ts';
 

@@ -1,3 +1,4 @@
+// Vitest config of the quick reliability run (test:quick): the shared definition, lighter.
 import { mergeConfig } from 'vitest/config';
 import shared from '../../vitest.config.ts';
 

@@ -1,3 +1,4 @@
+// Vitest config of the full reliability suite: the shared definition, every case and the summary.
 import { mergeConfig } from 'vitest/config';
 import shared from '../../vitest.config.ts';
 

@@ -1,3 +1,4 @@
+// The ONNX baseline page, built by vite and run in headless Chromium on the real test split.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromiumArgs, chromiumPath, type ServedPage, servePage } from '@fmnist/test-utils';

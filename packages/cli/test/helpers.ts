@@ -1,3 +1,4 @@
+// Test helpers of the CLI: run the real binary and capture what it did.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';

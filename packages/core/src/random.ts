@@ -1,3 +1,4 @@
+// Seeded randomness: the Mulberry32 PRNG and seeded shuffles of sample indices.
 import { FmnistError } from './errors.ts';
 
 /**

@@ -1,3 +1,4 @@
+// Pixel transforms: bytes to normalised floats in a layout, and one-hot labels.
 import { type DatasetDescriptor, getDataset } from './datasets.ts';
 import { FmnistError } from './errors.ts';
 

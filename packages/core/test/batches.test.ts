@@ -1,3 +1,4 @@
+// Tests of batching: counts, order, shuffles, remainders and reused buffers.
 import {
   type Batch,
   batchCount,

@@ -1,3 +1,4 @@
+// Tests of the dataset descriptors: the built-in datasets, lookup and registration.
 import {
   FmnistError,
   fashionMnist,

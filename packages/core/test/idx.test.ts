@@ -1,3 +1,4 @@
+// Tests of the IDX codec: the type table, round trips and every malformed header.
 import {
   FIXTURE_IDX_TYPES,
   fixtureValues,

@@ -1,3 +1,4 @@
+// Tests of the metrics: argmax over score rows and evaluate's accuracy and confusion matrix.
 import { argmax, evaluate, isFmnistError } from '@fmnist/core';
 import { describe, expect, it } from 'vitest';
 

@@ -1,3 +1,4 @@
+// Tests of the seeded PRNG and shuffles: known sequences, determinism and argument errors.
 import { isFmnistError, mulberry32, shuffledIndices } from '@fmnist/core';
 import { describe, expect, it } from 'vitest';
 

@@ -1,3 +1,4 @@
+// Tests of the split operations: subsets, shuffles, shards, class filters and train/validation.
 import {
   assertDatasetSplit,
   type DatasetSplit,

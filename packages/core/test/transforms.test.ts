@@ -1,3 +1,4 @@
+// Tests of the pixel transforms: toFloat32 in every layout and normalisation, and oneHot.
 import {
   type DatasetDescriptor,
   fashionMnist,

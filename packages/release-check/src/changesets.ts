@@ -1,3 +1,4 @@
+// The release plan: what the pending changesets would version, read from changeset status.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// The release checks run per package: build output, publint, arethetypeswrong and the tarball.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

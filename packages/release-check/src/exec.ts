@@ -1,3 +1,4 @@
+// Running a command as a child process and collecting what it left behind.
 import { spawn } from 'node:child_process';
 
 /** What a finished command left behind. */

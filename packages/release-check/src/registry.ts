@@ -1,3 +1,4 @@
+// A throwaway Verdaccio registry on 127.0.0.1 that the install tests publish to.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';

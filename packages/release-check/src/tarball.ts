@@ -1,3 +1,4 @@
+// Reading a package tarball (gzip + tar with pax headers) into its file list.
 import { gunzipSync } from 'node:zlib';
 
 /** One regular file of a package tarball, its path without the leading `package/`. */

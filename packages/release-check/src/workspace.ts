@@ -1,3 +1,4 @@
+// The workspace as the release checks see it: the repository root and its package manifests.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

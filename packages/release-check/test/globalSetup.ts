@@ -1,3 +1,4 @@
+// Global setup of the release checks: build every public package once, in dependency order.
 import type { TestProject } from 'vitest/node';
 import { buildPackage, type StepResult } from '../src/checks.ts';
 import { publicPackages } from '../src/workspace.ts';

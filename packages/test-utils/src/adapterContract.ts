@@ -1,3 +1,4 @@
+// The adapter contract: one suite that every framework adapter runs against its conversions.
 import {
   argmax,
   batches,

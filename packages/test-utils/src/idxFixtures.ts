@@ -1,3 +1,4 @@
+// IDX fixture generators with their own encoder, an independent oracle for the codec tests.
 import { gzipSync } from 'node:zlib';
 import type { IdxType } from '@fmnist/core';
 

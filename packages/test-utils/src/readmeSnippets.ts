@@ -1,3 +1,4 @@
+// README snippets: extract a README's TypeScript blocks and run them as a user would.
 import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// The real-data lookup of the tests: where the official files are, and a loud failure when not.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
