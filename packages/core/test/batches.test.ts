@@ -5,11 +5,11 @@ import {
   batches,
   batchesAsync,
   type DatasetSplit,
-  isFmnistError,
   shuffledIndices,
   toFloat32,
 } from '@fmnist/core';
 import { describe, expect, it, vi } from 'vitest';
+import { errorOf } from './helpers.ts';
 
 /** 10 samples of 2x2 pixels; pixel p of image i is `i * 20 + p`; label i % 3. */
 function makeSplit(count = 10, dataset = 'fashion-mnist'): DatasetSplit {
@@ -36,16 +36,6 @@ function snapshot(b: Batch) {
     indices: [...b.indices],
     index: b.index,
   };
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(isFmnistError(e, 'INVALID_ARGUMENT')).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('batchCount', () => {

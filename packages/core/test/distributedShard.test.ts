@@ -6,9 +6,9 @@ import {
   distributedShardIndices,
   distributedShardSize,
 } from '../src/distributedShard.ts';
-import { isFmnistError } from '../src/errors.ts';
 import { shuffledIndices } from '../src/random.ts';
 import { type DatasetSplit, shard } from '../src/splits.ts';
+import { errorOf } from './helpers.ts';
 
 /**
  * `DistributedSampler.__iter__` transcribed from PyTorch, with fmnist's permutation standing in
@@ -59,16 +59,6 @@ function toy(n: number): DatasetSplit {
     imageShape: [1, 1],
     classNames: ['a', 'b', 'c'],
   };
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(isFmnistError(e, 'INVALID_ARGUMENT')).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected a throw');
 }
 
 const ranks = (worldSize: number) => [...Array(worldSize).keys()];

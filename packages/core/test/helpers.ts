@@ -1,6 +1,6 @@
 // Assertion helpers shared by core's tests: an expected FmnistError rejection, fast byte equality, sha256.
 import { createHash } from 'node:crypto';
-import { FmnistError } from '@fmnist/core';
+import { FmnistError, isFmnistError } from '@fmnist/core';
 import { expect } from 'vitest';
 
 /** The FmnistError `promise` rejects with; fails the test when it resolves or throws another error. */
@@ -22,3 +22,18 @@ export function expectSame(actual: Uint8Array, expected: Uint8Array): void {
 /** Lowercase hex sha256 with node:crypto (independent of core's own hashing). */
 export const sha256 = (bytes: Uint8Array): string =>
   createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * The message of the FmnistError with `code` that `fn` throws synchronously; fails the test when
+ * it returns or throws anything else.
+ */
+export function errorOf(fn: () => unknown, code = 'INVALID_ARGUMENT'): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(isFmnistError(e), String(e)).toBe(true);
+    expect((e as FmnistError).code).toBe(code);
+    return (e as Error).message;
+  }
+  throw new Error('expected a throw');
+}

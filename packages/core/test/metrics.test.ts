@@ -1,16 +1,7 @@
 // Tests of the metrics: argmax over score rows and evaluate's accuracy and confusion matrix.
-import { argmax, evaluate, isFmnistError } from '@fmnist/core';
+import { argmax, evaluate } from '@fmnist/core';
 import { describe, expect, it } from 'vitest';
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(isFmnistError(e, 'INVALID_ARGUMENT')).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected a throw');
-}
+import { errorOf } from './helpers.ts';
 
 describe('argmax', () => {
   it('picks the highest score per row, ties to the lowest class, never NaN', () => {

@@ -11,6 +11,7 @@ import {
   splitsOfSpec,
 } from '../src/splitSpec.ts';
 import type { DatasetSplit } from '../src/splits.ts';
+import { errorOf } from './helpers.ts';
 
 /**
  * Python 3's `round(x)` for a double, by exact integer arithmetic on its IEEE-754 bits (no
@@ -65,16 +66,6 @@ function tfdsOracle(
   if (f < 0) f = n + f;
   if (t < 0) t = n + t;
   return [f, t];
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(isFmnistError(e, 'INVALID_ARGUMENT')).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected a throw');
 }
 
 const counts = { train: 60000, test: 10000 };

@@ -3,7 +3,6 @@ import {
   assertDatasetSplit,
   type DatasetSplit,
   filterClasses,
-  isFmnistError,
   shard,
   shuffledIndices,
   shuffleSplit,
@@ -13,6 +12,7 @@ import {
 import { describe, expect, it } from 'vitest';
 // Not yet exported from the package entry (the lead wires it); the module is the same one.
 import { concatSplits } from '../src/splits.ts';
+import { errorOf } from './helpers.ts';
 
 /**
  * A split of 2x2 images whose pixel p of image i is `i * 4 + p` (unique while i < 64), so every
@@ -41,16 +41,6 @@ function sources(split: DatasetSplit): number[] {
     out.push(first / 4);
   }
   return out;
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(isFmnistError(e, 'INVALID_ARGUMENT')).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected a throw');
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);

@@ -2,25 +2,13 @@
 import {
   type DatasetDescriptor,
   fashionMnist,
-  isFmnistError,
   layoutShape,
   mnist,
   oneHot,
   toFloat32,
 } from '@fmnist/core';
 import { describe, expect, it } from 'vitest';
-
-/** Runs `fn`, expects an FmnistError with `code`, and returns its message. */
-function errorOf(fn: () => unknown, code = 'INVALID_ARGUMENT'): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(isFmnistError(e)).toBe(true);
-    expect((e as { code: string }).code).toBe(code);
-    return (e as Error).message;
-  }
-  throw new Error('expected a throw');
-}
+import { errorOf } from './helpers.ts';
 
 const allBytes = Uint8Array.from({ length: 256 }, (_, i) => i);
 
