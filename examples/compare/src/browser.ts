@@ -1,21 +1,24 @@
 // The comparison page: the same comparison as `pnpm start`, run in the page on the GPU paths.
 // It shows sample images, live progress, the tables and the charts.
-import type { DatasetSplit } from '@fmnist/core';
+import { type DatasetSplit, toImageData } from '@fmnist/core';
 import { bootPage } from '@fmnist-examples/baseline-kit/page';
 import { type BrowserEnvironmentOptions, browserEnvironment } from './browserEnvironment.ts';
 import { renderSvg, reportCharts } from './charts.ts';
+import { newRunId } from './merge.ts';
+import { pageMachineFacts } from './pageMachine.ts';
+import { wireResultActions } from './pageMerge.ts';
 import { type CompareOptions, type DatasetChoice, planJobs, resolveSettings } from './plan.ts';
 import { type CompareProgress, formatDuration, ProgressTracker } from './progress.ts';
 import {
   type CompareReport,
   formatReportJson,
-  type MachineFacts,
   paritySentences,
   referencesForDatasets,
   renderMarkdown,
 } from './report.ts';
 import type { BaselineId, CompareRow } from './rows.ts';
 import { runJob } from './runJob.ts';
+import { recordJobData } from './sameData.ts';
 import { datasetTable, datasetTitle, referenceTable, resultTable, tableToHtml } from './table.ts';
 
 /** What the page publishes for scripts and the Playwright test. */
@@ -73,27 +76,6 @@ function readOptions() {
   };
 }
 
-function webglRenderer(): string | null {
-  const gl = document.createElement('canvas').getContext('webgl2');
-  if (!gl) return null;
-  const info = gl.getExtension('WEBGL_debug_renderer_info');
-  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-}
-
-function machineFacts(): MachineFacts {
-  const nav = navigator as Navigator & { deviceMemory?: number };
-  return {
-    cpuModel: 'unknown (browser)',
-    cores: navigator.hardwareConcurrency,
-    memoryGB: nav.deviceMemory ?? null,
-    platform: navigator.platform,
-    arch: '',
-    nodeVersion: null,
-    userAgent: navigator.userAgent,
-    gpu: webglRenderer(),
-  };
-}
-
 /** The first images of the test split, drawn with their class names. */
 function drawSamples(split: DatasetSplit, count = 24) {
   const container = $('samples');
@@ -103,14 +85,8 @@ function drawSamples(split: DatasetSplit, count = 24) {
     const canvas = document.createElement('canvas');
     canvas.width = w;
     canvas.height = h;
-    const ctx = canvas.getContext('2d')!;
-    const image = ctx.createImageData(w, h);
-    for (let p = 0; p < w * h; p++) {
-      // Ink dark on white, as clothes look in the dataset's own previews.
-      const v = 255 - split.images[i * w * h + p];
-      image.data.set([v, v, v, 255], p * 4);
-    }
-    ctx.putImageData(image, 0, 0);
+    // Ink dark on white, as clothes look in the dataset's own previews (toImageData's default).
+    canvas.getContext('2d')!.putImageData(toImageData(split, i), 0, 0);
     const figure = document.createElement('figure');
     const caption = document.createElement('figcaption');
     caption.textContent = split.classNames[split.labels[i]];
@@ -176,6 +152,7 @@ async function start() {
   $('tables').replaceChildren();
   $('charts').replaceChildren();
   $('downloads').replaceChildren();
+  resultActions.setReport(undefined);
   const page = readOptions();
   try {
     const settings = resolveSettings(page.options);
@@ -197,14 +174,18 @@ async function start() {
     const started = performance.now();
     const rows: CompareRow[] = [];
     const failures: { id: string; error: string }[] = [];
+    // The same sha256 fingerprints as a Node run: a merge checks both used the same data.
+    const data: CompareReport['data'] = {};
     for (const [index, job] of jobs.entries()) {
       tracker.startJob(index);
       showProgress(tracker.update({ phase: 'start', fraction: 0, detail: 'starting' }));
       try {
-        const { row } = await runJob(job, env, {
+        const outcome = await runJob(job, env, {
           onProgress: (p) => showProgress(tracker.update(p)),
           onLog: log,
         });
+        const { row } = outcome;
+        if (outcome.data) recordJobData(data, job, outcome.data);
         rows.push(row);
         log(`✓ ${job.id}: ${row.label} accuracy ${row.testAccuracy.toFixed(4)}`);
       } catch (error) {
@@ -215,19 +196,20 @@ async function start() {
     }
     const report: CompareReport = {
       format: 1,
+      runId: newRunId(),
       date: new Date().toISOString(),
       command: location.href,
       settings,
-      machine: machineFacts(),
+      machine: await pageMachineFacts(),
       durationSeconds: Math.round((performance.now() - started) / 100) / 10,
       results: rows,
       references: referencesForDatasets(settings.datasets),
-      // Same data by construction here: every job reads the same cached split.
-      data: {},
+      data,
       failures,
     };
     await showReport(report);
     state.report = report;
+    resultActions.setReport(report);
     state.status = 'done';
     log(`done in ${formatDuration(report.durationSeconds)}`);
   } catch (error) {
@@ -236,5 +218,12 @@ async function start() {
     log(`error: ${state.error}`);
   }
 }
+
+const resultActions = wireResultActions({
+  download: $<HTMLButtonElement>('download-result'),
+  files: $<HTMLInputElement>('merge-files'),
+  allowDifferent: $<HTMLInputElement>('merge-allow-different'),
+  output: $('merged'),
+});
 
 bootPage(form, start);

@@ -4,6 +4,7 @@ import { loadBrowserBrain } from '@fmnist-examples/brain-baseline/browser';
 import { selectBrowserBackend } from '@fmnist-examples/tfjs-baseline/browser';
 import * as ort from 'onnxruntime-web';
 import type { JobEnvironment, SavedModel } from './jobEnvironment.ts';
+import { canFingerprint, splitFingerprint } from './sameData.ts';
 
 /** The page's choices. */
 export interface BrowserEnvironmentOptions {
@@ -42,6 +43,8 @@ export function browserEnvironment(options: BrowserEnvironmentOptions): JobEnvir
       }
       return splits.get(key)!;
     },
+    // The same sha256 as Node's, so a merge can check that a page and a server used the same data.
+    ...(canFingerprint() ? { fingerprint: splitFingerprint } : {}),
     peakMemoryMB: () => 0,
     async saveModel(key, trained) {
       models.set(`${key.dataset}/${key.baseline}`, {

@@ -96,8 +96,13 @@ function descending(field: string) {
 
 /** Options of {@link rankedBars}. */
 export interface RankedBarsOptions {
-  /** The data: each value has a `label` (the bar), a `group` (its colour) and the `x` field. */
-  values: readonly { group: string }[];
+  /**
+   * The data: each value has a `label` (the bar; or the `y` field), a `group` (its colour,
+   * unless `color` is given) and the `x` field.
+   */
+  values: readonly { group?: string; [field: string]: unknown }[];
+  /** The field the bars are labelled by on the y axis. Default `'label'`. */
+  y?: string;
   /** The quantitative axis; bars are sorted by this field, largest first. */
   x: { field: string; title: string; scale?: Record<string, unknown> };
   /** Pixels per bar. */
@@ -106,17 +111,36 @@ export interface RankedBarsOptions {
   text: Encoding;
   /** Clip bars at the axis (for an axis that does not start at 0). */
   clip?: boolean;
+  /**
+   * Grouped bars: one bar per value of this field inside each label's band (`yOffset`), in
+   * `sort` order; `step` is then the height of one of those bars.
+   */
+  offset?: { field: string; sort: readonly string[] };
+  /** The bars' colour encoding. Default: by `group`, in the frameworks' colours. */
+  color?: Encoding;
 }
 
-/** A panel of horizontal bars, one per label, coloured by framework, with its value beside it. */
+/**
+ * A panel of horizontal bars, one per label (or one per `offset` value in each label's band),
+ * coloured by framework, with its value beside it, the largest first.
+ */
 export function rankedBars(options: RankedBarsOptions): Record<string, unknown> {
-  const { x, clip } = options;
-  const groups = [...new Set(options.values.map((v) => v.group))];
+  const { x, clip, offset } = options;
+  const groups = [
+    ...new Set(options.values.map((v) => v.group).filter((g): g is string => g !== undefined)),
+  ];
+  const color = options.color ?? {
+    field: 'group',
+    type: 'nominal',
+    title: null,
+    scale: colorScale(groups),
+  };
   return {
     width: 420,
-    height: { step: options.step },
+    height: offset ? { step: options.step, for: 'offset' } : { step: options.step },
     encoding: {
-      y: { field: 'label', type: 'nominal', title: null, sort: descending(x.field) },
+      y: { field: options.y ?? 'label', type: 'nominal', title: null, sort: descending(x.field) },
+      ...(offset ? { yOffset: { field: offset.field, type: 'nominal', sort: offset.sort } } : {}),
       x: {
         field: x.field,
         type: 'quantitative',
@@ -127,15 +151,43 @@ export function rankedBars(options: RankedBarsOptions): Record<string, unknown> 
     layer: [
       {
         mark: clip ? { type: 'bar', clip: true } : 'bar',
-        encoding: {
-          color: { field: 'group', type: 'nominal', title: null, scale: colorScale(groups) },
-        },
+        encoding: { color },
       },
       {
         mark: { type: 'text', align: 'left', dx: 3, fontSize: 11 },
         encoding: { text: options.text },
       },
     ],
+  };
+}
+
+/**
+ * A per-class accuracy heatmap panel: a row per `label`, a column per `className`, cells coloured
+ * on viridis from 0.4 to 1 with their accuracy printed in them (`text`).
+ */
+export function accuracyHeatmap(cell: {
+  width: number;
+  height: number;
+  fontSize: number;
+  classTitle: string | null;
+}): Record<string, unknown> {
+  const color = {
+    field: 'accuracy',
+    type: 'quantitative',
+    title: 'accuracy',
+    scale: { scheme: 'viridis', domain: [0.4, 1], clamp: true },
+    // An explicit length: by default it follows the plot height, which a faceted chart sized by
+    // steps does not have (Vega then fails on "child_height").
+    legend: { gradientLength: 120 },
+  };
+  return {
+    width: { step: cell.width },
+    height: { step: cell.height },
+    encoding: {
+      x: classAxis('className', cell.classTitle),
+      y: { field: 'label', type: 'nominal', title: null, sort: null },
+    },
+    layer: heatmapLayers(color, { field: 'text' }, cell.fontSize, 'datum.accuracy < 0.8'),
   };
 }
 

@@ -3,6 +3,7 @@ import { getDataset } from '@fmnist/core';
 import { Error as ErrorLevel, logger, parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import {
+  accuracyHeatmap,
   byDataset,
   type ChartSpec,
   chart,
@@ -92,24 +93,7 @@ export function perClassChart(rows: readonly CompareRow[]): ChartSpec {
       text: accuracy.toFixed(2),
     }));
   });
-  const color = {
-    field: 'accuracy',
-    type: 'quantitative',
-    title: 'accuracy',
-    scale: { scheme: 'viridis', domain: [0.4, 1], clamp: true },
-    // An explicit length: by default it follows the plot height, which a faceted chart sized by
-    // steps does not have (Vega then fails on "child_height").
-    legend: { gradientLength: 120 },
-  };
-  const cells = {
-    width: { step: 56 },
-    height: { step: 24 },
-    encoding: {
-      x: classAxis('className', null),
-      y: { field: 'label', type: 'nominal', title: null, sort: null },
-    },
-    layer: heatmapLayers(color, { field: 'text' }, 11, 'datum.accuracy < 0.8'),
-  };
+  const cells = accuracyHeatmap({ width: 56, height: 24, fontSize: 11, classTitle: null });
   const title = 'Per-class test accuracy (framework x class)';
   return chart('per-class', title, values, byDataset(datasets, ['x', 'y'], cells));
 }

@@ -3,8 +3,10 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ChartSpec } from './chartParts.ts';
 import { renderSvg, reportCharts } from './charts.ts';
 import { nodeMachineFacts } from './machine.ts';
+import { newRunId } from './merge.ts';
 import type { NodeJobContext } from './nodeEnvironment.ts';
 import {
   type CompareOptions,
@@ -24,6 +26,7 @@ import {
 } from './report.ts';
 import { type CompareRow, rowProblems } from './rows.ts';
 import type { JobOutcome } from './runJob.ts';
+import { recordJobData } from './sameData.ts';
 import type { RunMessage, WorkerMessage } from './workerProtocol.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,6 +40,11 @@ export interface NodeCompareOptions extends CompareOptions {
   outDir?: string;
   /** Folder with the four `.gz` files per dataset; default: core's lookup (env, cache, download). */
   dataDirs?: Partial<Record<DatasetId, string>>;
+  /**
+   * Folder for the trained models and their ONNX exports. Default `<outDir>/models`; elsewhere
+   * keeps a report folder meant for the repository (`docs/full`) free of model files.
+   */
+  modelsDir?: string;
   /** Recorded in `compare.json` and `compare.md`. Default: this process's arguments. */
   command?: string;
   /** Write PNG copies of the charts (resvg). Default true. */
@@ -86,7 +94,7 @@ export async function runComparison(
   const jobs = planJobs(settings);
   const outDir = path.resolve(options.outDir ?? 'results');
   const context: NodeJobContext = {
-    modelsDir: path.join(outDir, 'models'),
+    modelsDir: path.resolve(options.modelsDir ?? path.join(outDir, 'models')),
     ...(options.dataDirs ? { dataDirs: options.dataDirs } : {}),
   };
   const machine = nodeMachineFacts();
@@ -116,7 +124,7 @@ export async function runComparison(
       });
       const problems = rowProblems(outcome.row);
       if (problems.length > 0) throw new Error(`incomplete result: ${problems.join('; ')}`);
-      if (outcome.data) checkSameData(data, job, outcome.data);
+      if (outcome.data) recordJobData(data, job, outcome.data);
       rows.push(outcome.row);
       hooks.onJobEnd?.(job, { row: outcome.row });
     } catch (error) {
@@ -129,6 +137,7 @@ export async function runComparison(
 
   const report: CompareRun['report'] = {
     format: 1,
+    runId: newRunId(),
     date: new Date().toISOString(),
     command: options.command ?? `pnpm start ${process.argv.slice(2).join(' ')}`.trim(),
     settings,
@@ -141,30 +150,6 @@ export async function runComparison(
   };
   const files = await writeReport(report, outDir, { png: options.png ?? true });
   return { report, outDir, files };
-}
-
-/**
- * Every job of a dataset must have seen the same test images, and every training job the same
- * training images: compare the fingerprints instead of trusting the plan.
- */
-function checkSameData(
-  data: CompareReport['data'],
-  job: JobSpec,
-  seen: NonNullable<JobOutcome['data']>,
-): void {
-  const known = data[job.dataset];
-  if (!known) {
-    data[job.dataset] = { ...seen };
-    return;
-  }
-  if (known.test !== seen.test)
-    throw new Error(`${job.id} tested on other images than the jobs before it`);
-  if (seen.train !== null) {
-    if (known.train === null) known.train = seen.train;
-    else if (known.train !== seen.train) {
-      throw new Error(`${job.id} trained on other images than the jobs before it`);
-    }
-  }
 }
 
 /** How long an interrupted worker may take to stop at its next batch before it is killed. */
@@ -221,6 +206,9 @@ function runWorker(
   });
 }
 
+/** Writes one file and notes its path. */
+type FileWriter = (file: string, content: string | Uint8Array) => Promise<void>;
+
 /**
  * Writes `compare.json`, the charts (`charts/*.svg`, and `*.png` unless `png` is false) and
  * `compare.md` into `outDir`. The charts folder is emptied first so no chart of an earlier run
@@ -231,30 +219,57 @@ export async function writeReport(
   outDir: string,
   options: { png?: boolean } = {},
 ): Promise<string[]> {
+  return writeReportFiles(outDir, async (write) => {
+    await write(path.join(outDir, 'compare.json'), formatReportJson(report));
+    const specs = report.results.length > 0 ? reportCharts(report.results) : [];
+    const charts = await writeCharts(outDir, specs, options, write);
+    await write(path.join(outDir, 'compare.md'), renderMarkdown(report, charts));
+  });
+}
+
+/**
+ * Empties `outDir/charts`, then lets `body` write the report's files through a writer that
+ * records each path. Returns the absolute paths written.
+ */
+export async function writeReportFiles(
+  outDir: string,
+  body: (write: FileWriter) => Promise<void>,
+): Promise<string[]> {
   const chartsDir = path.join(outDir, 'charts');
   await rm(chartsDir, { recursive: true, force: true });
   await mkdir(chartsDir, { recursive: true });
   const files: string[] = [];
-  const write = async (file: string, content: string | Uint8Array) => {
+  await body(async (file, content) => {
     await writeFile(file, content);
     files.push(file);
-  };
-  await write(path.join(outDir, 'compare.json'), formatReportJson(report));
+  });
+  return files;
+}
+
+/**
+ * Renders each chart to `outDir/charts/<name>.svg` and, unless `png` is false, `<name>.png`;
+ * returns them as the Markdown report links them.
+ */
+export async function writeCharts(
+  outDir: string,
+  specs: readonly ChartSpec[],
+  options: { png?: boolean },
+  write: FileWriter,
+): Promise<ChartFile[]> {
   const charts: ChartFile[] = [];
-  for (const chart of report.results.length > 0 ? reportCharts(report.results) : []) {
+  for (const chart of specs) {
     const svg = await renderSvg(chart.spec);
-    await write(path.join(chartsDir, `${chart.name}.svg`), svg);
+    await write(path.join(outDir, 'charts', `${chart.name}.svg`), svg);
     const entry: ChartFile = {
       name: chart.name,
       title: chart.title,
       svg: `charts/${chart.name}.svg`,
     };
     if (options.png !== false) {
-      await write(path.join(chartsDir, `${chart.name}.png`), svgToPng(svg));
+      await write(path.join(outDir, 'charts', `${chart.name}.png`), svgToPng(svg));
       entry.png = `charts/${chart.name}.png`;
     }
     charts.push(entry);
   }
-  await write(path.join(outDir, 'compare.md'), renderMarkdown(report, charts));
-  return files;
+  return charts;
 }

@@ -70,10 +70,11 @@ export interface JobEnvironment {
   /** The whole split (the runner takes the job's prefix of it). */
   loadSplit(dataset: DatasetId, split: 'train' | 'test'): Promise<DatasetSplit>;
   /**
-   * A fingerprint of a split's images and labels (sha256 in Node), so that "the same data" is
-   * checked across jobs; omitted where every job reads the same loaded split anyway.
+   * A fingerprint of a split's images and labels (`splitFingerprint`: the same sha256 in Node
+   * and a page), so that "the same data" is checked across jobs and across merged runs; omitted
+   * where the platform cannot hash (a page outside a secure context).
    */
-  fingerprint?(split: DatasetSplit): string;
+  fingerprint?(split: DatasetSplit): Promise<string>;
   /** Keeps a tfjs job's model for the ONNX job after it; returns where (for `modelFile`). */
   saveModel(key: ModelKey, model: TrainedModel): Promise<{ file?: string }>;
   /** The model {@link saveModel} kept, or undefined when there is none. */

@@ -1,9 +1,12 @@
 // `pnpm start`: every baseline on the same data, one after the other, then the report.
 //   pnpm start [--quick | --full] [--dataset fashion-mnist|mnist|all] [--out-dir DIR] ...
+//   pnpm start --merge a.json b.json ... [--allow-different]: runs of many machines in one report
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runComparison, writeReport } from './compare.ts';
+import { describeDifferences } from './merge.ts';
+import { DIFFERENT_WORK_EXIT_CODE, mergeFiles } from './mergeFiles.ts';
 import { formatDuration } from './progress.ts';
 import { BASELINE_IDS, type BaselineId } from './rows.ts';
 import { datasetTitle, formatAccuracy } from './table.ts';
@@ -42,11 +45,20 @@ const program = new Command('compare')
   )
   .option('--epochs <n>', 'epochs for every training baseline', positiveInt)
   .option('--seed <n>', 'seed of every baseline', (v) => Number.parseInt(v, 10), 42)
-  .option('--out-dir <dir>', 'output folder', 'results')
+  .option('--out-dir <dir>', 'output folder (with --merge: default results/merged)', 'results')
+  .option('--models-dir <dir>', 'folder for the trained models (default <out-dir>/models)')
   .option('--no-png', 'write the charts as SVG only')
   .option(
     '--render <compare.json>',
     'run nothing: write compare.md and the charts again from an earlier compare.json (into --out-dir)',
+  )
+  .option(
+    '--merge <compare.json...>',
+    `run nothing: merge compare.json files of several machines (Node runs, the page's download) into one compare.md, merged.json and charts; refuses (exit ${DIFFERENT_WORK_EXIT_CODE}) when they did different work`,
+  )
+  .option(
+    '--allow-different',
+    'with --merge: merge runs that did different work (settings, data), marking the differences',
   )
   .addOption(
     new Option('--progress <style>', 'progress display: bars on a terminal, else lines')
@@ -67,9 +79,43 @@ const opts = program.opts<{
   outDir: string;
   png: boolean;
   render?: string;
+  merge?: string[];
+  allowDifferent?: boolean;
+  modelsDir?: string;
   progress: ProgressStyle;
 }>();
 if (opts.quick && opts.full) program.error('choose one of --quick and --full');
+
+if (opts.merge) {
+  const outDir = path.resolve(
+    program.getOptionValueSource('outDir') === 'default' ? 'results/merged' : opts.outDir,
+  );
+  try {
+    const { outcome, files } = await mergeFiles(opts.merge, {
+      outDir,
+      png: opts.png,
+      allowDifferent: opts.allowDifferent,
+    });
+    if (!outcome.ok) {
+      console.error(outcome.message);
+      process.exit(DIFFERENT_WORK_EXIT_CODE);
+    }
+    const { merged } = outcome;
+    for (const warning of merged.warnings) console.warn(`warning: ${warning}`);
+    if (merged.differences.length > 0) {
+      const lines = describeDifferences(merged.differences);
+      console.warn(['merged despite different work (--allow-different):', ...lines].join('\n'));
+    }
+    for (const run of merged.runs) console.log(`${run.id}: ${run.label} (${run.source})`);
+    console.log(
+      `${files.length} files in ${outDir}:\n  ${path.join(outDir, 'compare.md')}\n  ${path.join(outDir, 'merged.json')}\n  ${path.join(outDir, 'charts')}/`,
+    );
+    process.exit(0);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
 
 if (opts.render) {
   const report = JSON.parse(await readFile(opts.render, 'utf8'));
@@ -96,6 +142,7 @@ try {
       epochs: opts.epochs,
       seed: opts.seed,
       outDir: opts.outDir,
+      ...(opts.modelsDir ? { modelsDir: opts.modelsDir } : {}),
       png: opts.png,
       signal: controller.signal,
     },

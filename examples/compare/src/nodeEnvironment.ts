@@ -1,12 +1,12 @@
 // The comparison's JobEnvironment in Node: core's loader, model files, maxRSS, Node frameworks.
-import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type DatasetSplit, loadDataset } from '@fmnist/core/node';
+import { loadDataset } from '@fmnist/core/node';
 import { formatJson, roundTo } from '@fmnist-examples/baseline-kit';
 import { peakRssMB, writeModelFiles } from '@fmnist-examples/baseline-kit/node';
 import type { JobEnvironment, ModelKey } from './jobEnvironment.ts';
 import type { DatasetId } from './plan.ts';
+import { splitFingerprint } from './sameData.ts';
 
 /** Where a Node job reads data and writes models (plain data: it travels to the worker process). */
 export interface NodeJobContext {
@@ -14,11 +14,6 @@ export interface NodeJobContext {
   modelsDir: string;
   /** Folder with the four `.gz` files per dataset; default: core's lookup (env, cache, download). */
   dataDirs?: Partial<Record<DatasetId, string>>;
-}
-
-/** sha256 of a split's images and labels: equal fingerprints mean the same samples in the same order. */
-export function splitFingerprint(split: DatasetSplit): string {
-  return createHash('sha256').update(split.images).update(split.labels).digest('hex');
 }
 
 /** Files of the model a tfjs job trained, which the matching ONNX job evaluates. */

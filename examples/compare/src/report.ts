@@ -27,8 +27,18 @@ export interface MachineFacts {
   nodeVersion: string | null;
   /** The browser's user agent, else null. */
   userAgent?: string | null;
-  /** The WebGL renderer string in a browser (e.g. SwiftShader), else null. */
+  /**
+   * The GPU by name: in a browser the WebGL renderer (`WEBGL_debug_renderer_info`'s unmasked
+   * renderer, else `RENDERER`; e.g. SwiftShader), in Node what `nvidia-smi` lists (null: none).
+   */
   gpu?: string | null;
+  /** The browser's name and version (e.g. `'Chromium 150.0.7390.0'`), else null. */
+  browser?: string | null;
+  /**
+   * The WebGPU adapter a page got from `navigator.gpu.requestAdapter()` (its `info`), null when
+   * the page has no WebGPU; absent in Node.
+   */
+  webgpu?: WebGpuAdapterFacts | null;
   /**
    * 1, 5 and 15-minute load averages when the run started (Node): other work on the machine
    * slows every baseline, and this says how much there was.
@@ -36,10 +46,27 @@ export interface MachineFacts {
   loadAverage?: number[];
 }
 
+/** A WebGPU adapter as `GPUAdapter.info` describes it (empty strings where the browser hides it). */
+export interface WebGpuAdapterFacts {
+  /** e.g. `'nvidia'`, `'apple'`, `'google'` (SwiftShader). */
+  vendor: string;
+  /** e.g. `'ampere'`, `'metal-3'`, `'swiftshader'`. */
+  architecture: string;
+  /** A device id, where the browser gives one. */
+  device: string;
+  /** A readable name, where the browser gives one. */
+  description: string;
+}
+
 /** `compare.json`: everything a comparison measured, and how. */
 export interface CompareReport {
   /** Format version of this file. */
   format: 1;
+  /**
+   * A random id of this run (`crypto.randomUUID()`), so that a merge sees the same run given
+   * twice. Absent in files written before it existed.
+   */
+  runId?: string;
   /** ISO date the comparison finished. */
   date: string;
   /** The command (or page URL) that ran it. */
@@ -90,7 +117,8 @@ export function paritySentences(rows: readonly CompareRow[]): string[] {
     });
 }
 
-function describeSettings(settings: CompareSettings): string {
+/** One sentence: mode, training and test prefixes, seed, preprocessing and epochs. */
+export function describeSettings(settings: CompareSettings): string {
   const train =
     settings.trainSamples === null
       ? 'all 60,000 training images'
@@ -109,6 +137,13 @@ function describeSettings(settings: CompareSettings): string {
   );
 }
 
+/** `'nvidia ampere'`, with the description where the browser gives one. */
+export function describeAdapter(adapter: WebGpuAdapterFacts): string {
+  const name = [adapter.vendor, adapter.architecture, adapter.device].filter(Boolean).join(' ');
+  const text = [name, adapter.description].filter(Boolean).join(', ');
+  return text || 'unnamed';
+}
+
 function describeMachine(machine: MachineFacts): string {
   const parts = [
     `${machine.cpuModel} (${machine.cores} logical cores)`,
@@ -116,8 +151,9 @@ function describeMachine(machine: MachineFacts): string {
     machine.nodeVersion ? `Node ${machine.nodeVersion}` : null,
     `${machine.platform} ${machine.arch}`,
     machine.gpu ? `GPU: ${machine.gpu}` : null,
+    machine.webgpu ? `WebGPU adapter: ${describeAdapter(machine.webgpu)}` : null,
     machine.loadAverage ? `load average ${machine.loadAverage[0]} at the start` : null,
-    machine.userAgent ? `browser: ${machine.userAgent}` : null,
+    machine.userAgent ? `browser: ${machine.browser ?? machine.userAgent}` : null,
   ];
   return parts.filter((p) => p !== null).join(', ');
 }
@@ -190,10 +226,10 @@ export function referencesForDatasets(datasets: readonly string[]): ReferenceSco
 }
 
 /**
- * `compare.json` text: two-space JSON, but each array of numbers on one line (the 10 x 10
- * confusion matrices stay readable as grids).
+ * `compare.json` (or `merged.json`) text: two-space JSON, but each array of numbers on one line
+ * (the 10 x 10 confusion matrices stay readable as grids).
  */
-export function formatReportJson(report: CompareReport): string {
+export function formatReportJson(report: object): string {
   const json = JSON.stringify(report, null, 2).replace(
     /\[\s+(-?[\d.eE+-]+(?:,\s+-?[\d.eE+-]+)*)\s+\]/g,
     (_, inner: string) => `[${inner.split(/,\s+/).join(', ')}]`,

@@ -65,7 +65,7 @@ export async function runJob(
     : undefined;
   throwIfAborted(env.signal, job.id);
   const data = env.fingerprint
-    ? { train: train ? env.fingerprint(train) : null, test: env.fingerprint(test) }
+    ? { train: train ? await env.fingerprint(train) : null, test: await env.fingerprint(test) }
     : undefined;
   progress({
     phase: 'load',

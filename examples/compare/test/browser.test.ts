@@ -1,17 +1,33 @@
 // The comparison page, built with vite, driven through a short comparison in headless Chromium.
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type ServedPage, servePage } from '@fmnist/test-utils';
-import { type Browser, chromium } from 'playwright-core';
+import { promisify } from 'node:util';
+import { realDataDir, type ServedPage, servePage } from '@fmnist/test-utils';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComparePageState } from '../src/browser.ts';
+import { type MergedReport, runName } from '../src/merge.ts';
+import type { PageMergeState } from '../src/pageMerge.ts';
+import type { CompareReport } from '../src/report.ts';
 import { BASELINE_IDS } from '../src/rows.ts';
 import { decodePngSize } from './png.ts';
 
 const exampleDir = path.resolve(import.meta.dirname, '..');
 
 let served: ServedPage<Browser>;
+
+/** Waits for the page's comparison to end (done or error) and returns its state. */
+async function finished(page: Page): Promise<ComparePageState> {
+  await page.waitForFunction(
+    () => ['done', 'error'].includes(window.fmnistCompare?.status),
+    undefined,
+    { timeout: 400_000, polling: 500 },
+  );
+  return (await page.evaluate(() => window.fmnistCompare)) as ComparePageState;
+}
 
 beforeAll(async () => {
   // The real page, bundled with the same vite config as `pnpm build:web`, and the official files
@@ -62,12 +78,7 @@ describe('the comparison page in headless Chromium', () => {
       expect(await page.locator('#samples canvas').count()).toBe(24);
       expect(await page.textContent('#job-text')).toMatch(/fashion-mnist\/tfjs-mlp · (load|train)/);
 
-      await page.waitForFunction(
-        () => ['done', 'error'].includes(window.fmnistCompare?.status),
-        undefined,
-        { timeout: 400_000, polling: 500 },
-      );
-      const state = (await page.evaluate(() => window.fmnistCompare)) as ComparePageState;
+      const state = await finished(page);
       expect(state.error, state.log.join('\n')).toBeUndefined();
       expect(errors).toEqual([]);
       const report = state.report!;
@@ -149,6 +160,150 @@ describe('the comparison page in headless Chromium', () => {
       }
     } finally {
       await page.close();
+    }
+  }, 600_000);
+
+  it('merges a Node run and a page run of the same work, in Node and in the page', async () => {
+    const { server, browser } = served;
+    const work = await mkdtemp(path.join(tmpdir(), 'fmnist-compare-merge-'));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const settings = { trainSamples: '1000', testSamples: '1000', epochs: '1' };
+    const node = (args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        ['--conditions=@fmnist/source', '--import', 'tsx', 'src/main.ts', ...args],
+        {
+          cwd: exampleDir,
+          env: { ...process.env, FMNIST_DATA_DIR: realDataDir('fashion-mnist') },
+          maxBuffer: 16 * 2 ** 20,
+          timeout: 400_000,
+        },
+      );
+    try {
+      // The same small work in Node (its own processes) and in the page, at the same time.
+      const nodeRun = node([
+        '--baselines',
+        'tfjs-mlp,onnx-mlp',
+        '--train-samples',
+        settings.trainSamples,
+        '--test-samples',
+        settings.testSamples,
+        '--epochs',
+        settings.epochs,
+        '--progress',
+        'none',
+        '--no-png',
+        '--out-dir',
+        path.join(work, 'node'),
+      ]);
+      const query = new URLSearchParams({
+        autostart: '1',
+        baselines: 'tfjs-mlp,onnx-mlp',
+        ...settings,
+        tfjsBackend: 'webgl',
+        onnxEp: 'wasm',
+      });
+      await page.goto(`${server.url('index.html')}?${query}`);
+      const state = await finished(page);
+      expect(state.error, state.log.join('\n')).toBeUndefined();
+      // "Download result": the same compare.json shape as a Node run writes.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('#download-result'),
+      ]);
+      expect(download.suggestedFilename()).toBe('compare.json');
+      const pageFile = path.join(work, 'page.json');
+      await download.saveAs(pageFile);
+      const pageReport = JSON.parse(await readFile(pageFile, 'utf8')) as CompareReport;
+      expect(pageReport).toEqual(JSON.parse(JSON.stringify(state.report)));
+      await nodeRun;
+      const nodeFile = path.join(work, 'node', 'compare.json');
+      const nodeReport = JSON.parse(await readFile(nodeFile, 'utf8')) as CompareReport;
+
+      // What each run recorded to tell its machine apart, and the same data fingerprints.
+      expect(pageReport.runId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(nodeReport.runId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(pageReport.runId).not.toBe(nodeReport.runId);
+      expect(pageReport.machine.browser).toMatch(/Chrome [\d.]+/);
+      expect(pageReport.machine.gpu).toMatch(/SwiftShader|ANGLE|Mesa|llvmpipe/i);
+      expect(pageReport.machine).toHaveProperty('webgpu');
+      expect(pageReport.results[1]).toMatchObject({ executionProvider: 'wasm', backend: 'wasm' });
+      expect(pageReport.data['fashion-mnist'].test).toMatch(/^[0-9a-f]{64}$/);
+      expect(pageReport.data).toEqual(nodeReport.data);
+
+      // `pnpm start --merge`: the page's file given twice is skipped with a warning.
+      const merged = await node([
+        '--merge',
+        nodeFile,
+        pageFile,
+        pageFile,
+        '--out-dir',
+        path.join(work, 'merged'),
+      ]);
+      expect(merged.stderr).toContain(`warning: ${pageFile} is the same run as ${pageFile}`);
+      const record = JSON.parse(
+        await readFile(path.join(work, 'merged', 'merged.json'), 'utf8'),
+      ) as MergedReport;
+      expect(record.runs.map((r) => r.source)).toEqual([nodeFile, pageFile]);
+      expect(record.differences).toEqual([]);
+      expect(record.results.map((r) => `${r.run} ${r.runtime} ${r.baseline}`)).toEqual([
+        'M1 node tfjs-mlp',
+        'M1 node onnx-mlp',
+        'M2 browser tfjs-mlp',
+        'M2 browser onnx-mlp',
+      ]);
+      const md = await readFile(path.join(work, 'merged', 'compare.md'), 'utf8');
+      expect(md).toContain('Same data on every machine');
+      expect(md).toContain('| M2 · Headless Chrome');
+      const charts = (await readdir(path.join(work, 'merged', 'charts'))).sort();
+      expect(charts).toEqual(
+        ['accuracy', 'inference-throughput', 'per-class', 'train-throughput'].flatMap((c) => [
+          `${c}.png`,
+          `${c}.svg`,
+        ]),
+      );
+      const accuracy = await readFile(path.join(work, 'merged', 'charts', 'accuracy.svg'), 'utf8');
+      for (const run of record.runs) expect(accuracy).toContain(runName(run));
+
+      // Different data is refused with exit code 2 and says what differs.
+      const other = structuredClone(pageReport);
+      other.runId = 'another-run';
+      other.data['fashion-mnist'].test = '0'.repeat(64);
+      const otherFile = path.join(work, 'other.json');
+      await writeFile(otherFile, JSON.stringify(other));
+      const refused = await node([
+        '--merge',
+        nodeFile,
+        otherFile,
+        '--out-dir',
+        path.join(work, 'refused'),
+      ]).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('test images of fashion-mnist (sha256)');
+
+      // The page's file picker merges the same two files with the same code.
+      await page.setInputFiles('#merge-files', [nodeFile, pageFile]);
+      await page.waitForFunction(() => window.fmnistMerge?.status !== 'idle', undefined, {
+        timeout: 60_000,
+      });
+      const mergeState = (await page.evaluate(() => window.fmnistMerge)) as PageMergeState;
+      expect(mergeState.message).toBeUndefined();
+      expect(mergeState.merged?.runs.map((r) => r.label)).toEqual(record.runs.map((r) => r.label));
+      const pageCharts = await page.$$eval('#merged figure.chart svg', (svgs) =>
+        svgs.map((svg) => svg.textContent ?? ''),
+      );
+      expect(pageCharts).toHaveLength(4);
+      for (const run of record.runs) expect(pageCharts[0]).toContain(runName(run));
+      expect(await page.locator('#merged table').first().locator('tbody tr').count()).toBe(2);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await rm(work, { recursive: true, force: true });
     }
   }, 600_000);
 });
