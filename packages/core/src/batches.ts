@@ -1,4 +1,6 @@
+// Mini-batches of a split as Float32Array pixels, in order or shuffled, with optional one-hot labels and reused buffers.
 import { FmnistError } from './errors.ts';
+import { checkBatchOptions } from './optionChecks.ts';
 import { shuffledIndices } from './random.ts';
 import { assertDatasetSplit, type DatasetSplit } from './splits.ts';
 import { affineFor, convertRange, type Float32Options, oneHot } from './transforms.ts';
@@ -35,7 +37,8 @@ export interface BatchOptions extends Float32Options {
    * Fill the same `images`/`labels`/`oneHot`/`indices` arrays for every batch instead of allocating
    * fresh ones (less garbage in long training loops). Each batch is then only valid until the next
    * `next()` call: copy anything you keep (or hand it to a framework that copies) before asking for
-   * the next batch. A final partial batch gets `subarray` views of the same buffers. Default false.
+   * the next batch. A final partial batch gets `subarray` views of the same buffers. `batchSize`
+   * must then not exceed the split's `count` (INVALID_ARGUMENT). Default false.
    */
   reuseBuffers?: boolean;
   /** Not supported here: batches size their own buffers (see `reuseBuffers`). */
@@ -105,6 +108,7 @@ function prepare(split: DatasetSplit, options: BatchOptions): Plan {
     throw new FmnistError('INVALID_ARGUMENT', 'batches: options with a batchSize are required.');
   }
   checkBatchSize(options.batchSize);
+  checkBatchOptions(options, split.count);
   if (options.out !== undefined) {
     throw new FmnistError(
       'INVALID_ARGUMENT',

@@ -1,4 +1,7 @@
 // Dataset descriptors: the built-in Fashion-MNIST and MNIST, the registry of user datasets, and the checks that make a descriptor safe to turn into paths and URLs.
+
+import { DATA_DIR_ENV, datasetDirEnv } from './dataDir.ts';
+import { normalizeDatasetName, unknownDatasetError } from './datasetNames.ts';
 import { FmnistError } from './errors.ts';
 
 /**
@@ -193,8 +196,26 @@ const registry = new Map<string, DatasetDescriptor>([
 ]);
 
 /**
+ * Environment variables an id must not map to through {@link datasetDirEnv}: the shared data
+ * directory and the cache directory have meanings of their own.
+ */
+const RESERVED_ENV = [DATA_DIR_ENV, 'FMNIST_CACHE_DIR'];
+
+/** The variable that names `id`'s local directory (Fashion-MNIST keeps `FMNIST_DATA_DIR`). */
+function ownDirEnv(id: string): string {
+  return id === fashionMnist.id ? DATA_DIR_ENV : datasetDirEnv(id);
+}
+
+/**
  * Adds a user dataset (e.g. KMNIST) so that `loadDataset({ dataset: id })` and the CLI find it.
- * Re-registering an id replaces it; the two built-in ids cannot be replaced.
+ * Re-registering an id replaces it; the two built-in ids cannot be replaced. The descriptor is
+ * checked first (see {@link checkDescriptor}), and its id must map to an environment variable
+ * of its own: `'my-set'` and `'my_set'` would both read `FMNIST_MY_SET_DIR`, and `'data'` or
+ * `'cache'` would read `FMNIST_DATA_DIR` or `FMNIST_CACHE_DIR`, so such an id is refused.
+ *
+ * @returns The descriptor as registered: the one given, or, when it spelled a sha256 in
+ *   uppercase, a copy with lowercase hex.
+ * @throws FmnistError INVALID_ARGUMENT saying what is wrong and why.
  */
 export function registerDataset(descriptor: DatasetDescriptor): DatasetDescriptor {
   if (!descriptor || typeof descriptor.id !== 'string' || descriptor.id === '') {
@@ -206,44 +227,59 @@ export function registerDataset(descriptor: DatasetDescriptor): DatasetDescripto
       `The dataset id "${descriptor.id}" is built in and cannot be replaced; choose another id.`,
     );
   }
-  if (descriptor.classNames.length < 1 || descriptor.classNames.length > 256) {
+  checkDescriptor(descriptor);
+  const env = datasetDirEnv(descriptor.id);
+  if (RESERVED_ENV.includes(env)) {
     throw new FmnistError(
       'INVALID_ARGUMENT',
-      `Dataset "${descriptor.id}" needs 1 to 256 class names.`,
+      `The dataset id "${descriptor.id}" would name its data directory with ${env}, which already means something else to fmnist; choose another id.`,
+      { details: { dataset: descriptor.id, env } },
     );
   }
-  for (const file of Object.values(descriptor.files) as DatasetFile[]) {
-    // File names become cache paths: a name with a separator could escape the cache directory.
-    if (!isSafeName(file.name)) {
+  for (const other of registry.keys()) {
+    if (other !== descriptor.id && ownDirEnv(other) === env) {
       throw new FmnistError(
         'INVALID_ARGUMENT',
-        `Dataset "${descriptor.id}" has an unsafe file name "${file.name}": use letters, digits, '.', '_' and '-' only.`,
+        `The dataset ids "${descriptor.id}" and "${other}" both map to the environment variable ${env}, so one directory would serve both; choose an id that differs in more than case or punctuation.`,
+        { details: { dataset: descriptor.id, other, env } },
       );
     }
   }
-  if (!isSafeName(descriptor.id)) {
-    throw new FmnistError(
-      'INVALID_ARGUMENT',
-      `The dataset id "${descriptor.id}" is unsafe as a cache folder name: use letters, digits, '.', '_' and '-' only.`,
-    );
-  }
-  registry.set(descriptor.id, descriptor);
-  return descriptor;
+  const registered = withLowercaseHex(descriptor);
+  registry.set(descriptor.id, registered);
+  return registered;
 }
 
-/** Looks a dataset up by id; a descriptor passed in is returned as it is. */
+/** `descriptor`, or a copy whose sha256/rawSha256 are lowercase when some were not. */
+function withLowercaseHex(descriptor: DatasetDescriptor): DatasetDescriptor {
+  const entries = Object.entries(descriptor.files) as [keyof DatasetFiles, DatasetFile][];
+  const upper = (hex: string | undefined) => hex !== undefined && hex !== hex.toLowerCase();
+  if (!entries.some(([, f]) => upper(f.sha256) || upper(f.rawSha256))) return descriptor;
+  const files = {} as Record<keyof DatasetFiles, DatasetFile>;
+  for (const [key, f] of entries) {
+    files[key] = {
+      ...f,
+      ...(f.sha256 === undefined ? {} : { sha256: f.sha256.toLowerCase() }),
+      ...(f.rawSha256 === undefined ? {} : { rawSha256: f.rawSha256.toLowerCase() }),
+    };
+  }
+  return { ...descriptor, files };
+}
+
+/**
+ * Looks a dataset up by id, or by a name as users type it (`'fashion_mnist'`, `'Fashion-MNIST'`,
+ * `'fashionmnist'`; see `normalizeDatasetName`); a descriptor passed in is returned as it is.
+ *
+ * @throws FmnistError UNKNOWN_DATASET quoting the name, with the nearest id as a suggestion.
+ */
 export function getDataset(
   dataset: string | DatasetDescriptor = fashionMnist.id,
 ): DatasetDescriptor {
   if (typeof dataset !== 'string') return dataset;
-  const found = registry.get(dataset);
-  if (!found) {
-    throw new FmnistError(
-      'UNKNOWN_DATASET',
-      `Unknown dataset "${dataset}". Known datasets: ${[...registry.keys()].join(', ')}.`,
-      { details: { dataset } },
-    );
-  }
+  const ids = [...registry.keys()];
+  const id = normalizeDatasetName(dataset, ids);
+  const found = id === undefined ? undefined : registry.get(id);
+  if (!found) throw unknownDatasetError(dataset, ids);
   return found;
 }
 
@@ -252,17 +288,38 @@ export function listDatasets(): string[] {
   return [...registry.keys()];
 }
 
+/** The four keys of {@link DatasetFiles}, in the order messages list them. */
+const FILE_KEYS = ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const;
+
+const HEX64 = /^[0-9a-fA-F]{64}$/;
+
+/** Why `value` is not a usable optional byte count, or undefined when it is. */
+function badCount(value: unknown, required: boolean): string | undefined {
+  if (value === undefined && !required) return undefined;
+  return Number.isSafeInteger(value) && (value as number) >= 0
+    ? undefined
+    : `must be a non-negative integer, got ${JSON.stringify(value) ?? String(value)}`;
+}
+
 /**
  * Checks what loading relies on in a descriptor, which may be an object that never went through
- * {@link registerDataset}: a safe id and file names (they become cache paths and URLs), an
- * `imageShape` of two positive integers and at least one class name.
+ * {@link registerDataset}: a safe id; a `files` object with all four files, each with a safe
+ * name (they become cache paths and URLs), no two with the same name, a `bytes` count, and
+ * `sha256` / `rawSha256` (when given) of 64 hex digits (either case); an `imageShape` of two
+ * positive integers; and 1 to 256 class names (labels are bytes).
  *
- * @throws FmnistError INVALID_ARGUMENT naming the dataset and the problem.
+ * @throws FmnistError INVALID_ARGUMENT naming the dataset, the field and the problem.
  */
 export function checkDescriptor(descriptor: DatasetDescriptor): void {
-  const bad = (what: string) =>
+  if (typeof descriptor !== 'object' || descriptor === null) {
+    throw new FmnistError(
+      'INVALID_ARGUMENT',
+      `A dataset descriptor must be an object, got ${String(descriptor)}.`,
+    );
+  }
+  const bad = (what: string, field?: string) =>
     new FmnistError('INVALID_ARGUMENT', `Dataset "${descriptor.id}": ${what}.`, {
-      details: { dataset: descriptor.id },
+      details: { dataset: descriptor.id, ...(field ? { field } : {}) },
     });
   if (!isSafeName(descriptor.id)) {
     throw new FmnistError(
@@ -270,20 +327,63 @@ export function checkDescriptor(descriptor: DatasetDescriptor): void {
       `The dataset id ${JSON.stringify(descriptor.id)} is unsafe as a cache folder name: use letters, digits, '.', '_' and '-' only.`,
     );
   }
-  for (const file of Object.values(descriptor.files ?? {}) as DatasetFile[]) {
-    if (!isSafeName(file?.name)) {
+  if (typeof descriptor.files !== 'object' || descriptor.files === null) {
+    throw bad(`files is missing: it must list ${FILE_KEYS.join(', ')}`, 'files');
+  }
+  const seen = new Map<string, string>();
+  for (const key of FILE_KEYS) {
+    const file = descriptor.files[key] as DatasetFile | undefined;
+    if (typeof file !== 'object' || file === null) throw bad(`files.${key} is missing`, key);
+    if (!isSafeName(file.name)) {
       throw bad(
-        `unsafe file name ${JSON.stringify(file?.name)}: use letters, digits, '.', '_' and '-' only`,
+        `unsafe file name ${JSON.stringify(file.name)}: use letters, digits, '.', '_' and '-' only`,
+        `files.${key}.name`,
       );
     }
+    const twin = seen.get(file.name);
+    if (twin) {
+      throw bad(
+        `files.${twin} and files.${key} are both named "${file.name}": each file needs its own name (they share one cache entry)`,
+        `files.${key}.name`,
+      );
+    }
+    seen.set(file.name, key);
+    for (const field of ['sha256', 'rawSha256'] as const) {
+      const hex: unknown = file[field];
+      if (hex !== undefined && !(typeof hex === 'string' && HEX64.test(hex))) {
+        throw bad(
+          `files.${key}.${field} must be 64 hex digits (a sha256), got ${JSON.stringify(hex) ?? String(hex)}; leave it out if it is unknown`,
+          `files.${key}.${field}`,
+        );
+      }
+    }
+    for (const field of ['bytes', 'rawBytes'] as const) {
+      const problem = badCount(file[field], field === 'bytes');
+      if (problem) throw bad(`files.${key}.${field} ${problem}`, `files.${key}.${field}`);
+    }
+  }
+  const { mirrors } = descriptor as { mirrors?: unknown };
+  if (
+    mirrors !== undefined &&
+    !(Array.isArray(mirrors) && mirrors.every((m) => typeof m === 'string'))
+  ) {
+    throw bad('mirrors must be a list of base URL strings (it may be empty)', 'mirrors');
   }
   const [h, w] = descriptor.imageShape ?? [];
   if (!Number.isSafeInteger(h) || !Number.isSafeInteger(w) || h < 1 || w < 1) {
     throw bad(
       `imageShape must be two positive integers, got ${JSON.stringify(descriptor.imageShape)}`,
+      'imageShape',
     );
   }
-  if (!Array.isArray(descriptor.classNames) || descriptor.classNames.length < 1) {
-    throw bad('classNames must list at least one class');
+  if (
+    !Array.isArray(descriptor.classNames) ||
+    descriptor.classNames.length < 1 ||
+    descriptor.classNames.length > 256
+  ) {
+    throw bad(
+      `classNames must list 1 to 256 classes, got ${Array.isArray(descriptor.classNames) ? descriptor.classNames.length : String(descriptor.classNames)}`,
+      'classNames',
+    );
   }
 }

@@ -3,11 +3,13 @@
 // the final name, which is atomic on one filesystem. A crash or SIGKILL mid-write leaves at most
 // a `*.tmp` file, which is never read and is swept later.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { acquireFileLock, type FileLockOptions } from './cacheLock.ts';
 import { isSafeName } from './datasets.ts';
 import { FmnistError } from './errors.ts';
-import type { ByteCache } from './platform.ts';
+import { readRegularFile } from './fileKind.ts';
+import type { ByteCache, CacheLockRequest } from './platform.ts';
 
 const TMP_SUFFIX = '.tmp';
 // A temporary file older than this belongs to a writer that died (writes take seconds).
@@ -95,15 +97,39 @@ export function fsCachePath(dir: string, key: string): string {
   return file;
 }
 
+/** Options for {@link fsCache}. */
+export interface FsCacheOptions {
+  /**
+   * The cross-process lock per file ({@link ByteCache.lock}): `false` for none, or its timing.
+   * Default on, with the defaults of {@link FileLockOptions}.
+   */
+  lock?: false | FileLockOptions;
+}
+
+/** The lock file of the cache file `file`: ends in `.tmp`, so it is never a cache entry. */
+export function lockPathFor(file: string): string {
+  return `${file}.lock${TMP_SUFFIX}`;
+}
+
 /**
  * A {@link ByteCache} in `dir`: key `fashion-mnist/train-images-idx3-ubyte.gz` is the file
  * `dir/fashion-mnist/train-images-idx3-ubyte.gz`. Keys must be `dataset/file` with letters,
  * digits, `.`, `_` and `-` only, and must resolve inside `dir` (INVALID_ARGUMENT otherwise).
  * Writes are atomic (temp file, fsync, rename), so concurrent processes and crashes never leave
  * a partial file under a final name. Filesystem failures throw CACHE_IO naming the path. It
- * verifies nothing: the loader checks each file's sha256 before using it.
+ * verifies nothing: the loader checks each file's sha256 before using it. `location(key)` is
+ * the file's path; `lock(key)` a lock file `<file>.lock.tmp` (see {@link acquireFileLock}), so
+ * processes sharing the cache download each missing file once.
  */
-export function fsCache(dir: string): ByteCache {
+export function fsCache(dir: string, options: FsCacheOptions = {}): ByteCache {
+  if (typeof dir !== 'string' || dir.trim() === '') {
+    // path.resolve('') is the current directory: never a cache nobody asked for.
+    throw new FmnistError(
+      'INVALID_ARGUMENT',
+      `The cache directory must be a non-empty path, got ${JSON.stringify(dir)}: pass a directory (cacheDir or FMNIST_CACHE_DIR), or cache: false.`,
+      { details: { option: 'cacheDir', value: dir } },
+    );
+  }
   const root = path.resolve(dir);
 
   const fileFor = (key: string): string => fsCachePath(root, key);
@@ -124,18 +150,8 @@ export function fsCache(dir: string): ByteCache {
 
   return {
     async get(key) {
-      const file = fileFor(key);
-      try {
-        const buffer = await readFile(file);
-        // readFile gives the file its own ArrayBuffer; a plain Uint8Array view avoids Buffer quirks.
-        return buffer.byteOffset === 0 && buffer.buffer.byteLength === buffer.length
-          ? new Uint8Array(buffer.buffer)
-          : new Uint8Array(buffer);
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-        throw ioError('read', file, error);
-      }
+      // Only a regular file is read: a FIFO or device under a cache name would block the read.
+      return readRegularFile(fileFor(key), 'cached file');
     },
 
     async set(key, bytes) {
@@ -184,6 +200,18 @@ export function fsCache(dir: string): ByteCache {
       }
       await sweep(folder, base);
     },
+
+    location: fileFor,
+
+    ...(options.lock === false
+      ? {}
+      : {
+          lock: (key: string, request: CacheLockRequest = {}) =>
+            acquireFileLock(lockPathFor(fileFor(key)), {
+              ...(options.lock || {}),
+              ...request,
+            }),
+        }),
 
     async remove(key) {
       const file = fileFor(key);

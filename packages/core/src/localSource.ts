@@ -4,7 +4,7 @@ import { describeDataDirOrigin, localFileNames } from './dataDir.ts';
 import type { DatasetFile } from './datasets.ts';
 import { FmnistError, isFmnistError } from './errors.ts';
 import type { FoundFile, SourceContext } from './source.ts';
-import { expectedChecksum, verifyWithProgress } from './verify.ts';
+import { verifyWithProgress } from './verify.ts';
 
 function joinPath(dir: string, name: string): string {
   return /[\\/]$/.test(dir) ? dir + name : `${dir}/${name}`;
@@ -12,12 +12,15 @@ function joinPath(dir: string, name: string): string {
 
 /**
  * Reads `file` from the load's local directory (`ctx.local`, which must be set): the published
- * name, then the unpacked one, each checked by content against `sha256` or `rawSha256`. A strict
+ * name, then the unpacked one, each checked by content (see `verifyFile`: the published
+ * `sha256`, or the inflated bytes' `rawSha256` for a re-compressed or unpacked copy). A strict
  * directory must hold a matching file (NOT_FOUND, or CHECKSUM_MISMATCH naming the directory);
  * for the non-strict fallback a missing or mismatching file resolves `undefined`, so the loader
  * moves on to the cache and the mirrors.
  *
- * @throws FmnistError INVALID_ARGUMENT when the platform cannot read local files.
+ * @throws FmnistError INVALID_ARGUMENT when the platform cannot read local files; CACHE_IO
+ *   naming the path when a directory you named has a FIFO, socket, device, directory or symbolic
+ *   link loop under a file's name (it is never opened for reading).
  */
 export async function fromLocal(
   file: DatasetFile,
@@ -36,17 +39,36 @@ export async function fromLocal(
   }
   const names = localFileNames(file);
   for (const name of names) {
-    const bytes = await read.call(ctx.platform, local.dir, name);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await read.call(ctx.platform, local.dir, name);
+    } catch (error) {
+      // A FIFO, device or directory under the name: an error for a directory you named, and
+      // for the FMNIST_DATA_DIR fallback just another file that is not this dataset's.
+      if (!local.strict && isFmnistError(error, 'CACHE_IO') && error.details.kind) continue;
+      if (isFmnistError(error, 'INVALID_ARGUMENT') && error.details.reason === 'not-a-directory') {
+        if (!local.strict) return undefined;
+        throw new FmnistError(
+          'INVALID_ARGUMENT',
+          `The data directory ${local.dir} (from ${origin}) ${String(error.details.what ?? 'is not a directory')}, not a directory: point ${local.from === 'dataDir' ? 'the dataDir option' : local.from} at the folder that holds the files.`,
+          {
+            details: {
+              ...error.details,
+              ...(local.from === 'dataDir' ? { option: 'dataDir' } : {}),
+            },
+          },
+        );
+      }
+      throw error;
+    }
     if (bytes === undefined) continue;
     const source = joinPath(local.dir, name);
-    // Decide by content, not by name: an unpacked file is checked against the unpacked sha256.
-    const expected = expectedChecksum(file, bytes);
     try {
+      // Decided by content, not by name: gzip (as published or re-compressed) or unpacked.
       await verifyWithProgress(file, bytes, ctx.platform, {
         source,
         attempt: 0,
         progress: ctx.progress,
-        expected,
       });
     } catch (error) {
       if (!local.strict && isFmnistError(error, 'CHECKSUM_MISMATCH')) return undefined;

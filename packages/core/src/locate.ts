@@ -1,13 +1,13 @@
 // Finding a dataset's files on disk without loading them: which data directory applies, and per file whether it is there, in the cache, or missing.
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type DataDirChoice, type EnvSource, localFileNames, resolveDataDir } from './dataDir.ts';
 import { type DatasetDescriptor, type DatasetFile, getDataset, type Split } from './datasets.ts';
 import { isFmnistError } from './errors.ts';
+import { type FileKind, fileKind, notRegularFileError, readRegularFile } from './fileKind.ts';
 import { fsCachePath } from './fsCache.ts';
-import { defaultCacheDir, nodeSha256 } from './nodePlatform.ts';
+import { defaultCacheDir, nodeGunzip, nodeSha256 } from './nodePlatform.ts';
 import { cacheKey } from './platform.ts';
-import { expectedChecksum, verifyFile } from './verify.ts';
+import { verifyFile } from './verify.ts';
 
 /** Options for {@link locateDatasetFiles}. */
 export interface LocateOptions {
@@ -51,7 +51,7 @@ export interface LocatedDatasetFile {
   looked: string[];
   /**
    * Files of a non-strict data directory (`FMNIST_DATA_DIR` for another dataset) that exist but
-   * do not match this dataset's checksums, so they are not used.
+   * do not match this dataset's checksums, or are not regular files, so they are not used.
    */
   rejected: string[];
 }
@@ -68,20 +68,17 @@ export interface DatasetLocation {
   files: LocatedDatasetFile[];
 }
 
-async function statKind(file: string): Promise<'file' | 'directory' | 'missing' | 'other'> {
-  try {
-    const info = await stat(file);
-    return info.isFile() ? 'file' : info.isDirectory() ? 'directory' : 'other';
-  } catch {
-    return 'missing';
-  }
+/** What `file` is; a path that cannot even be stat'ed (EACCES) counts as missing here. */
+async function kindOrMissing(file: string): Promise<FileKind> {
+  return fileKind(file).catch(() => 'missing' as const);
 }
 
 /** True when the bytes at `file` pass the checks the loader applies to a local file. */
 async function matches(file: DatasetFile, location: string): Promise<boolean> {
-  const bytes = new Uint8Array(await readFile(location));
+  const bytes = await readRegularFile(location);
+  if (bytes === undefined) return false;
   try {
-    await verifyFile(file, bytes, { sha256: nodeSha256 }, location, expectedChecksum(file, bytes));
+    await verifyFile(file, bytes, { sha256: nodeSha256, gunzip: nodeGunzip }, location);
     return true;
   } catch (error) {
     if (isFmnistError(error, 'CHECKSUM_MISMATCH')) return false;
@@ -104,6 +101,13 @@ async function matches(file: DatasetFile, location: string): Promise<boolean> {
  * file (loading would then fail with NOT_FOUND): `origin: 'cache'` says where a copy is, so a
  * caller can name both places or load from the cache folder instead.
  *
+ * Only regular files count: a FIFO, socket, device, directory or symbolic link loop under a
+ * file's name is never opened. In a strict data directory or the cache it is an error; for the
+ * non-strict fallback it is listed in `rejected`.
+ *
+ * @throws FmnistError CACHE_IO naming the path and what it is ("is a FIFO", "is a symbolic link
+ *   loop").
+ *
  * @example
  * const { dataDir, files } = await locateDatasetFiles({ dataset: 'mnist', split: 'test' });
  * // dataDir: { dir: '/data/mnist', from: 'FMNIST_MNIST_DIR', strict: true, status: 'directory' }
@@ -116,7 +120,7 @@ export async function locateDatasetFiles(options: LocateOptions = {}): Promise<D
   let dataDir: LocatedDataDir | undefined;
   if (choice) {
     const dir = path.resolve(choice.dir);
-    const kind = await statKind(dir);
+    const kind = await kindOrMissing(dir);
     const status: DataDirStatus =
       kind === 'directory' ? 'directory' : kind === 'missing' ? 'missing' : 'not-a-directory';
     dataDir = { ...choice, dir, status };
@@ -143,7 +147,15 @@ export async function locateDatasetFiles(options: LocateOptions = {}): Promise<D
       for (const name of localFileNames(file)) {
         const candidate = path.join(dataDir.dir, name);
         looked.push(candidate);
-        if ((await statKind(candidate)) !== 'file') continue;
+        const kind = await kindOrMissing(candidate);
+        if (kind === 'missing') continue;
+        if (kind !== 'file') {
+          // Never opened: reading a FIFO or a device would block. A directory you named must
+          // not hide one; the FMNIST_DATA_DIR fallback of another dataset just passes it by.
+          if (dataDir.strict) throw notRegularFileError(candidate, kind);
+          rejected.push(candidate);
+          continue;
+        }
         if (!dataDir.strict && !(await matches(file, candidate))) {
           rejected.push(candidate);
           continue;
@@ -155,7 +167,9 @@ export async function locateDatasetFiles(options: LocateOptions = {}): Promise<D
     if (!found && cacheDir !== undefined) {
       const candidate = fsCachePath(cacheDir, cacheKey(dataset.id, file.name));
       looked.push(candidate);
-      if ((await statKind(candidate)) === 'file') found = { origin: 'cache', path: candidate };
+      const kind = await kindOrMissing(candidate);
+      if (kind === 'file') found = { origin: 'cache', path: candidate };
+      else if (kind !== 'missing') throw notRegularFileError(candidate, kind, 'cached file');
     }
     files.push({
       file,

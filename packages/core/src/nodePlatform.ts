@@ -1,13 +1,13 @@
 // The Node platform: zlib in the threadpool, node:crypto, files from disk and the user cache
 // directory. Reachable only through @fmnist/core/node so the main entry stays browser-safe.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzip as zlibGunzip } from 'node:zlib';
 import { type EnvSource, readEnv } from './dataDir.ts';
 import { isSafeName } from './datasets.ts';
 import { FmnistError } from './errors.ts';
+import { describeKind, fileKind, readRegularFile } from './fileKind.ts';
 import { fsCache } from './fsCache.ts';
 import { DEFAULT_MAX_OUTPUT_BYTES, type GunzipOptions } from './gzip.ts';
 import type { Platform } from './platform.ts';
@@ -24,24 +24,84 @@ export interface NodePlatformOptions {
 /** The environment variable naming the download cache directory. */
 export const CACHE_DIR_ENV = 'FMNIST_CACHE_DIR';
 
+let warnedNoHome = false;
+
+/**
+ * The user's home directory, or `undefined` when there is no usable one: `HOME` from `env`
+ * (Unix; `USERPROFILE` on Windows) when it is an absolute path; when it is unset, the account's
+ * home from the user database (as `os.homedir()` does). An empty or relative value is unusable:
+ * joined with `.cache` it would put the cache in the current directory.
+ */
+function homeDir(env: EnvSource): string | undefined {
+  const value = readEnv(env, process.platform === 'win32' ? 'USERPROFILE' : 'HOME');
+  if (value !== undefined) return path.isAbsolute(value) ? value : undefined;
+  try {
+    const home = os.userInfo().homedir;
+    return home && path.isAbsolute(home) ? home : undefined;
+  } catch {
+    // No entry for this uid (containers running as an arbitrary uid).
+    return undefined;
+  }
+}
+
+/**
+ * The cache directory used when there is no usable home directory:
+ * `<os.tmpdir()>/fmnist-cache-<uid>` (the user name on Windows), announced once per process
+ * with a warning (`process.emitWarning`, code `FMNIST_NO_HOME`) that names `FMNIST_CACHE_DIR`.
+ * Files in it are re-verified before use like any cached file.
+ */
+function tempCacheDir(why: string): string {
+  const user = process.getuid?.() ?? safeUserName();
+  const dir = path.join(os.tmpdir(), `fmnist-cache-${user}`);
+  if (!warnedNoHome) {
+    warnedNoHome = true;
+    process.emitWarning(
+      `${why}, so downloads are cached in ${dir}, which the OS may clear. ` +
+        `Set ${CACHE_DIR_ENV} to a directory of your choice to keep them.`,
+      { code: 'FMNIST_NO_HOME' },
+    );
+  }
+  return dir;
+}
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username.replace(/[^A-Za-z0-9._-]/g, '_') || 'user';
+  } catch {
+    return 'user';
+  }
+}
+
 /**
  * Where downloads are cached when no directory is given: `FMNIST_CACHE_DIR` if set, else the
  * user cache directory of the OS: `$XDG_CACHE_HOME/fmnist` or `~/.cache/fmnist` (Linux and other
- * Unix), `~/Library/Caches/fmnist` (macOS), `%LOCALAPPDATA%\fmnist\Cache` (Windows). `env` is
- * the environment to read (default `process.env`).
+ * Unix), `~/Library/Caches/fmnist` (macOS), `%LOCALAPPDATA%\fmnist\Cache` (Windows). Always an
+ * absolute path: with an empty or relative `HOME` (and no absolute `XDG_CACHE_HOME` or
+ * `LOCALAPPDATA`), never the current directory but `<os.tmpdir()>/fmnist-cache-<uid>`, with a
+ * one-time warning naming `FMNIST_CACHE_DIR`. `env` is the environment to read (default
+ * `process.env`).
  */
 export function defaultCacheDir(env: EnvSource = process.env): string {
   const named = readEnv(env, CACHE_DIR_ENV);
   if (named) return path.resolve(named);
-  const home = os.homedir();
+  const absolute = (name: string): string | undefined => {
+    const value = readEnv(env, name);
+    return value && path.isAbsolute(value) ? value : undefined;
+  };
   if (process.platform === 'win32') {
-    const base = readEnv(env, 'LOCALAPPDATA') || path.join(home, 'AppData', 'Local');
-    return path.join(base, 'fmnist', 'Cache');
+    const local = absolute('LOCALAPPDATA');
+    if (local) return path.join(local, 'fmnist', 'Cache');
+  } else if (process.platform !== 'darwin') {
+    // The XDG spec says relative values are invalid and must be ignored.
+    const xdg = absolute('XDG_CACHE_HOME');
+    if (xdg) return path.join(xdg, 'fmnist');
   }
+  const home = homeDir(env);
+  const homeName = process.platform === 'win32' ? 'USERPROFILE' : 'HOME';
+  if (!home) return tempCacheDir(`${homeName} is unset, empty or not an absolute path`);
+  if (process.platform === 'win32') return path.join(home, 'AppData', 'Local', 'fmnist', 'Cache');
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches', 'fmnist');
-  // The XDG spec says relative values are invalid and must be ignored.
-  const xdg = readEnv(env, 'XDG_CACHE_HOME');
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.cache'), 'fmnist');
+  return path.join(home, '.cache', 'fmnist');
 }
 
 function inflate(bytes: Uint8Array, options: object): Promise<Buffer> {
@@ -120,24 +180,29 @@ export function ownedBytes(buffer: Uint8Array): Uint8Array {
   return new Uint8Array(buffer.buffer, 0, buffer.length);
 }
 
-/** Reads `dir/name`, `undefined` when it does not exist. */
+/**
+ * Reads `dir/name`, `undefined` when it does not exist. Only a regular file is read: a FIFO,
+ * socket, device, directory or symbolic link loop under that name is CACHE_IO naming the path
+ * and what it is (see {@link readRegularFile}), so a load never blocks on one. A `dir` that is
+ * a file (or other non-directory) is INVALID_ARGUMENT with `details.reason: 'not-a-directory'`.
+ */
 export async function readLocalFile(dir: string, name: string): Promise<Uint8Array | undefined> {
   if (!isSafeName(name)) {
     throw new FmnistError('INVALID_ARGUMENT', `Unsafe file name ${JSON.stringify(name)}.`, {
       details: { name },
     });
   }
-  const file = path.resolve(dir, name);
-  try {
-    return ownedBytes(await readFile(file));
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new FmnistError('CACHE_IO', `Could not read ${file}: ${(error as Error).message}`, {
-      cause: error,
-      details: { path: file, code },
-    });
+  const bytes = await readRegularFile(path.resolve(dir, name));
+  if (bytes === undefined) {
+    // "Missing" because the directory is a file is a different mistake: say so.
+    const kind = await fileKind(path.resolve(dir)).catch(() => 'missing' as const);
+    if (kind !== 'directory' && kind !== 'missing') {
+      throw new FmnistError('INVALID_ARGUMENT', `${dir} ${describeKind(kind)}, not a directory.`, {
+        details: { dir, kind, what: describeKind(kind), reason: 'not-a-directory' },
+      });
+    }
   }
+  return bytes;
 }
 
 /**
