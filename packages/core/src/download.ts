@@ -2,18 +2,27 @@
 // cut connections and occasionally serve the wrong file, so every attempt is bounded by an idle
 // timeout, retried with backoff, and nothing is returned before its sha256 has been checked.
 import type { DatasetFile } from './datasets.ts';
+import { startDeadline } from './deadline.ts';
 import { FmnistError, isFmnistError } from './errors.ts';
 import { downloadAborted, fetchOnce } from './fetchAttempt.ts';
+import { checkMirrors, mirrorFileUrl } from './mirrorUrl.ts';
+import { checkDownloadOptions } from './optionChecks.ts';
+import { mixedContentSkip, resolveMirror } from './pageMirrors.ts';
 import { browserPlatform, type Platform } from './platform.ts';
-import { type LoadProgress, safeListener } from './progress.ts';
+import { DEFAULT_WAITING_INTERVAL_MS, type LoadProgress, safeListener } from './progress.ts';
 import { AttemptError, DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_MS, retrying } from './retryer.ts';
 import { verifyWithProgress } from './verify.ts';
 
 /** Options for {@link downloadFile}, also accepted by {@link loadDataset}. */
 export interface DownloadOptions {
   /**
-   * Base URLs tried in order, each joined with the file name. For `loadDataset` the default is
-   * the dataset's own mirrors; `downloadFile` needs them.
+   * Base URLs tried in order, each joined with the file name (a query string, such as a signed
+   * URL's token, is kept: `https://host/dir/?t=1` fetches `https://host/dir/FILE?t=1`). For
+   * `loadDataset` the default is the dataset's own mirrors; `downloadFile` needs them. A URL with
+   * credentials (`https://user:pass@host/`) is refused up front with INVALID_ARGUMENT, and never
+   * printed: pass them through a custom `fetch` instead. In a page, a relative URL (`'/data/'`,
+   * `'./data/'`) resolves against `location.href`, and on an https page an http mirror is
+   * skipped with one line in the error's attempts (browsers would block it as mixed content).
    */
   mirrors?: readonly string[];
   /** Extra attempts per mirror after the first one fails with a transient error. Default 2. */
@@ -23,6 +32,17 @@ export interface DownloadOptions {
    * arrives for this long (a slow but moving download is never cut). Default 30000.
    */
   timeoutMs?: number;
+  /**
+   * Cap on the whole call in ms: `downloadFile` over all mirrors and retries, `loadDataset` over
+   * every file of the load. When it passes, the work in flight is cancelled and the call rejects
+   * with TIMEOUT (`details.deadlineMs`). Default 600000 (10 minutes); `Infinity` for no cap.
+   */
+  deadlineMs?: number;
+  /**
+   * How often, in ms, a request that receives nothing (no headers yet, or a stalled body) is
+   * reported through `onProgress` as a `waiting` event with `waitedMs`. Default 2000.
+   */
+  waitingIntervalMs?: number;
   /**
    * Base delay of the exponential backoff between retries, in ms: the n-th retry waits about
    * `retryDelayMs * 2 ** (n - 1)`, randomised to 50-100% so that many clients do not retry in
@@ -66,14 +86,6 @@ export interface DownloadAttempt {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-function mirrorUrl(mirror: string, name: string): URL | undefined {
-  try {
-    return new URL(encodeURIComponent(name), mirror.endsWith('/') ? mirror : `${mirror}/`);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Throws INVALID_ARGUMENT unless `value` is undefined or a finite number >= `min`. */
 function checkNumber(name: string, value: number | undefined, min: number): void {
   if (value !== undefined && !(Number.isFinite(value) && value >= min)) {
@@ -105,6 +117,7 @@ export async function downloadFile(
   file: DatasetFile,
   options: DownloadFileOptions = {},
 ): Promise<Uint8Array> {
+  checkDownloadOptions(options, 'downloadFile');
   const platform = options.platform ?? browserPlatform();
   const mirrors = options.mirrors ?? [];
   const retries = options.retries ?? DEFAULT_RETRIES;
@@ -113,6 +126,7 @@ export async function downloadFile(
   checkNumber('retries', retries, 0);
   checkNumber('timeoutMs', timeoutMs, 1);
   checkNumber('retryDelayMs', retryDelayMs, 0);
+  checkNumber('waitingIntervalMs', options.waitingIntervalMs, 1);
   if (mirrors.length === 0) {
     throw new FmnistError(
       'INVALID_ARGUMENT',
@@ -120,8 +134,41 @@ export async function downloadFile(
       { details: { file: file.name } },
     );
   }
-  const { signal } = options;
-  if (signal?.aborted) throw downloadAborted(file.name, signal);
+  checkMirrors(mirrors);
+  if (options.signal?.aborted) throw downloadAborted(file.name, options.signal);
+  const deadline = startDeadline(options.signal, options.deadlineMs, `Downloading ${file.name}`);
+  try {
+    return await tryMirrors(
+      file,
+      { ...options, platform, mirrors, retries, timeoutMs, retryDelayMs },
+      deadline.signal,
+    );
+  } catch (error) {
+    const timeout = deadline.expired();
+    if (timeout) {
+      throw new FmnistError('TIMEOUT', timeout.message, {
+        cause: error,
+        details: { ...timeout.details, file: file.name },
+      });
+    }
+    throw error;
+  } finally {
+    deadline.clear();
+  }
+}
+
+type ResolvedOptions = DownloadFileOptions &
+  Required<
+    Pick<DownloadFileOptions, 'platform' | 'mirrors' | 'retries' | 'timeoutMs' | 'retryDelayMs'>
+  >;
+
+/** The mirror loop of {@link downloadFile}, under the signal that carries its deadline. */
+async function tryMirrors(
+  file: DatasetFile,
+  options: ResolvedOptions,
+  signal: AbortSignal,
+): Promise<Uint8Array> {
+  const { platform, mirrors, retries, timeoutMs, retryDelayMs } = options;
 
   const fetchFn = options.fetch ?? platform.fetch;
   const progress = safeListener(options.onProgress);
@@ -130,8 +177,16 @@ export async function downloadFile(
   let mismatch: FmnistError | undefined;
   let attemptNo = 0;
 
-  for (const mirror of mirrors) {
-    const url = mirrorUrl(mirror, file.name);
+  for (const listed of mirrors) {
+    // In a page: '/data/' means the page's own folder, and https pages cannot use http mirrors.
+    const mirror = resolveMirror(listed);
+    const mixed = mixedContentSkip(mirror);
+    if (mixed) {
+      lastError = mixed;
+      attempts.push({ url: mirror, attempt: 0, code: mixed.code, reason: mixed.message });
+      continue;
+    }
+    const url = mirrorFileUrl(mirror, file.name);
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
       lastError = new FmnistError('INVALID_ARGUMENT', `Mirror ${mirror} is not an http(s) URL.`, {
         details: { mirror },
@@ -162,6 +217,7 @@ export async function downloadFile(
           fetch: fetchFn,
           signal,
           progress,
+          waitingIntervalMs: options.waitingIntervalMs ?? DEFAULT_WAITING_INTERVAL_MS,
           insecureOk: options.allowInsecure === true,
         });
         try {
@@ -176,7 +232,7 @@ export async function downloadFile(
         retries,
         retryDelayMs,
         signal,
-        aborted: () => downloadAborted(file.name, signal!),
+        aborted: () => downloadAborted(file.name, signal),
         onFailure: (failure) => {
           lastError = failure.error;
           if (lastError.code === 'CHECKSUM_MISMATCH') mismatch ??= lastError;

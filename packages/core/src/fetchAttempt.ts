@@ -1,6 +1,7 @@
 // One HTTP attempt at a file: the request, the body read chunk by chunk under an idle timeout, and what its failure means for a retry.
 import type { DatasetFile } from './datasets.ts';
 import { FmnistError } from './errors.ts';
+import { watchHeaderBytes } from './headerActivity.ts';
 import type { ProgressListener } from './progress.ts';
 import { AttemptError, MAX_RETRY_AFTER_MS, parseRetryAfter, RETRYABLE_STATUS } from './retryer.ts';
 
@@ -38,17 +39,36 @@ export interface AttemptContext {
   fetch: typeof globalThis.fetch;
   /** The caller's signal: aborting it rejects with ABORTED. */
   signal: AbortSignal | undefined;
-  /** Receives a `download` event when headers arrive and after every chunk. */
+  /**
+   * Receives a `download` event when headers arrive and after every chunk, and a `waiting` event
+   * every `waitingIntervalMs` while nothing arrives.
+   */
   progress: ProgressListener;
+  /** How often a `waiting` event reports silence, in ms. */
+  waitingIntervalMs: number;
   /** Whether a redirect to plain http is allowed for a file without a sha256. */
   insecureOk: boolean;
 }
 
-/** undici's words for a redirect chain that never ends; retrying the same chain cannot help. */
-function isRedirectLoop(error: unknown): boolean {
+/**
+ * Failures that the same URL would repeat at once, so retrying only wastes the user's time: a
+ * redirect chain that never ends or that leaves http(s) (undici's words for both), and a host
+ * name that DNS does not know (ENOTFOUND; a temporary EAI_AGAIN is still retried).
+ */
+function finalFailure(error: unknown): 'loop' | 'scheme' | 'dns' | undefined {
   const cause = (error as { cause?: unknown } | null)?.cause;
-  return cause instanceof Error && /redirect count exceeded/i.test(cause.message);
+  if (!(cause instanceof Error)) return undefined;
+  if (/redirect count exceeded/i.test(cause.message)) return 'loop';
+  if (/URL scheme must be a HTTP\(S\) scheme/i.test(cause.message)) return 'scheme';
+  if ((cause as { code?: unknown }).code === 'ENOTFOUND') return 'dns';
+  return undefined;
 }
+
+const FINAL_WORDS = {
+  loop: 'the redirects never end',
+  scheme: 'it redirected to a URL that is not http(s), which is never followed',
+  dns: 'the host name is unknown to DNS (ENOTFOUND)',
+};
 
 /**
  * One request: headers, then the body chunk by chunk under an idle timer. Resolves with the
@@ -60,13 +80,51 @@ export async function fetchOnce(ctx: AttemptContext): Promise<Uint8Array> {
   const controller = new AbortController();
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const arm = () => {
+  // Silence is measured from the last byte: body chunks, and header bytes where the probe can
+  // see them (a server that sends its headers slowly is slow, not silent).
+  let lastActivity = performance.now();
+  let headerBytes = 0;
+  let loaded = 0;
+  let total: number | undefined;
+  let probe: ReturnType<typeof watchHeaderBytes> | undefined = watchHeaderBytes(url);
+  const idleMs = () => {
+    const seen = probe?.bytes();
+    if (seen !== undefined && seen > headerBytes) {
+      headerBytes = seen;
+      lastActivity = performance.now();
+    }
+    return performance.now() - lastActivity;
+  };
+  const arm = (ms = timeoutMs) => {
     if (timer !== undefined) clearTimeout(timer);
     timer = setTimeout(() => {
+      const idle = idleMs();
+      if (idle < timeoutMs) {
+        arm(timeoutMs - idle);
+        return;
+      }
       timedOut = true;
       controller.abort();
-    }, timeoutMs);
+    }, ms);
   };
+  const touch = () => {
+    lastActivity = performance.now();
+    arm();
+  };
+  const waitingTimer = setInterval(() => {
+    const idle = idleMs();
+    // Timers may fire a little early against performance.now(): allow 10 %.
+    if (idle < ctx.waitingIntervalMs * 0.9) return;
+    ctx.progress({
+      file: file.name,
+      url,
+      loaded,
+      total,
+      attempt,
+      phase: 'waiting',
+      waitedMs: Math.round(idle),
+    });
+  }, ctx.waitingIntervalMs);
   const onOuterAbort = () => controller.abort(ctx.signal?.reason);
   ctx.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (ctx.signal?.aborted) controller.abort(ctx.signal.reason);
@@ -83,12 +141,15 @@ export async function fetchOnce(ctx: AttemptContext): Promise<Uint8Array> {
         true,
       );
     }
+    const final = finalFailure(error);
+    const why = final === undefined ? '' : ` (not retried: ${FINAL_WORDS[final]})`;
     return new AttemptError(
-      new FmnistError('DOWNLOAD_FAILED', `Request to ${url} failed: ${describeError(error)}.`, {
-        cause: error,
-        details: { file: file.name, url },
-      }),
-      !isRedirectLoop(error),
+      new FmnistError(
+        'DOWNLOAD_FAILED',
+        `Request to ${url} failed: ${describeError(error)}${why}.`,
+        { cause: error, details: { file: file.name, url } },
+      ),
+      final === undefined,
     );
   };
 
@@ -106,6 +167,9 @@ export async function fetchOnce(ctx: AttemptContext): Promise<Uint8Array> {
     } catch (error) {
       throw failure(error);
     }
+    probe.release();
+    probe = undefined;
+    touch();
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
       const status = response.status;
@@ -137,6 +201,21 @@ export async function fetchOnce(ctx: AttemptContext): Promise<Uint8Array> {
       );
     }
 
+    // A request without Range must get the whole file; a 206 is a server or proxy fault that
+    // another attempt may not repeat.
+    if (response.status === 206) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new AttemptError(
+        new FmnistError(
+          'DOWNLOAD_FAILED',
+          `${url} answered 206 Partial Content to a request without Range: that is a part of ${file.name} at most, not the file.`,
+          { details: { file: file.name, url, status: 206 } },
+        ),
+        true,
+        206,
+      );
+    }
+
     // A redirect must not downgrade a file that only https protects.
     if (response.url && !response.url.startsWith('https:') && !file.sha256 && !ctx.insecureOk) {
       await response.body?.cancel().catch(() => undefined);
@@ -154,7 +233,7 @@ export async function fetchOnce(ctx: AttemptContext): Promise<Uint8Array> {
     const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
     const header = encoded ? null : response.headers.get('content-length');
     const declared = header !== null && /^\d+$/.test(header.trim()) ? Number(header) : undefined;
-    const total = declared ?? (file.bytes > 0 ? file.bytes : undefined);
+    total = declared ?? (file.bytes > 0 ? file.bytes : undefined);
     // A body far beyond what the descriptor promises is not the file: stop before it fills memory.
     const limit = file.bytes > 0 ? file.bytes * 2 + 1024 * 1024 : Number.POSITIVE_INFINITY;
     const tooLong = (size: number) =>
@@ -173,7 +252,6 @@ export async function fetchOnce(ctx: AttemptContext): Promise<Uint8Array> {
 
     // Preallocate the announced size (bounded, since the header is the server's word).
     let buffer = new Uint8Array(Math.min(total ?? 64 * 1024, 256 * 1024 * 1024));
-    let loaded = 0;
     ctx.progress({ file: file.name, url, loaded, total, attempt, phase: 'download' });
     if (response.body) {
       const reader = response.body.getReader();
@@ -186,7 +264,7 @@ export async function fetchOnce(ctx: AttemptContext): Promise<Uint8Array> {
             throw failure(error);
           }
           if (chunk.done) break;
-          arm();
+          touch();
           const bytes = chunk.value;
           if (loaded + bytes.length > limit) throw tooLong(loaded + bytes.length);
           if (loaded + bytes.length > buffer.length) {
@@ -222,6 +300,8 @@ export async function fetchOnce(ctx: AttemptContext): Promise<Uint8Array> {
     return loaded === buffer.length ? buffer : buffer.subarray(0, loaded);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
+    clearInterval(waitingTimer);
+    probe?.release();
     ctx.signal?.removeEventListener('abort', onOuterAbort);
     // Ends a body we stopped reading (too long, error); a no-op once it was read to the end.
     controller.abort();

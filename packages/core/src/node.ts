@@ -4,7 +4,12 @@
 import type { DatasetFile } from './datasets.ts';
 import { downloadFile as coreDownloadFile, type DownloadFileOptions } from './download.ts';
 import { fsCache } from './fsCache.ts';
-import { loadDataset as coreLoadDataset, type LoadOptions } from './load.ts';
+import {
+  loadDataset as coreLoadDataset,
+  type LoadedSplits,
+  type LoadOptions,
+  type LoadSplitsOptions,
+} from './load.ts';
 import { nodePlatform } from './nodePlatform.ts';
 import type { DatasetSplit } from './splits.ts';
 
@@ -14,7 +19,13 @@ import type { DatasetSplit } from './splits.ts';
 export * from './index.ts';
 
 // fsCache.ts
+export type { FsCacheOptions } from './fsCache.ts';
 export { fsCache, fsCachePath } from './fsCache.ts';
+
+// cacheLock.ts + fileKind.ts (one download for many processes; regular files only)
+export type { FileLockOptions } from './cacheLock.ts';
+export type { FileKind } from './fileKind.ts';
+export { fileKind, readRegularFile } from './fileKind.ts';
 
 // locate.ts
 export type {
@@ -53,8 +64,14 @@ export interface NodeLoadOptions extends LoadOptions {
  * only when those match their checksums), a cache in `cacheDir` / `FMNIST_CACHE_DIR` / the user
  * cache directory, zlib and node:crypto.
  */
-export function loadDataset(options: NodeLoadOptions = {}): Promise<DatasetSplit> {
-  const { cacheDir, ...rest } = options;
+export function loadDataset<const S extends string>(
+  options: LoadSplitsOptions<S> & Pick<NodeLoadOptions, 'cacheDir'>,
+): Promise<LoadedSplits<S>>;
+export function loadDataset(options?: NodeLoadOptions): Promise<DatasetSplit>;
+export function loadDataset(
+  options: NodeLoadOptions | (LoadSplitsOptions & Pick<NodeLoadOptions, 'cacheDir'>) = {},
+): Promise<DatasetSplit | LoadedSplits<string>> {
+  const { cacheDir, ...rest } = options as NodeLoadOptions;
   return coreLoadDataset({
     ...rest,
     platform:
@@ -63,11 +80,20 @@ export function loadDataset(options: NodeLoadOptions = {}): Promise<DatasetSplit
   });
 }
 
-/** {@link loadDataset} (Node) for Fashion-MNIST. */
+/**
+ * {@link loadDataset} (Node) for Fashion-MNIST: `loadFashionMnist()` is the train split,
+ * `loadFashionMnist({ split: ['train', 'test'] })` both (`{ train, test }`).
+ */
+export function loadFashionMnist<const S extends string>(
+  options: Omit<LoadSplitsOptions<S>, 'dataset'> & Pick<NodeLoadOptions, 'cacheDir'>,
+): Promise<LoadedSplits<S>>;
+export function loadFashionMnist(options?: Omit<NodeLoadOptions, 'dataset'>): Promise<DatasetSplit>;
 export function loadFashionMnist(
-  options: Omit<NodeLoadOptions, 'dataset'> = {},
-): Promise<DatasetSplit> {
-  return loadDataset({ ...options, dataset: 'fashion-mnist' });
+  options:
+    | Omit<NodeLoadOptions, 'dataset'>
+    | (Omit<LoadSplitsOptions, 'dataset'> & Pick<NodeLoadOptions, 'cacheDir'>) = {},
+): Promise<DatasetSplit | LoadedSplits<string>> {
+  return loadDataset({ ...options, dataset: 'fashion-mnist' } as NodeLoadOptions);
 }
 
 /** `downloadFile` of the main entry, defaulting to {@link nodePlatform} (without its cache). */

@@ -1,12 +1,16 @@
-// Progress of loading one file: the phase (download, verify, decode), the bytes so far, and where they come from.
+// Progress of loading one file: the phase (waiting, download, verify, decode), the bytes so far, and where they come from.
 
-/** Which step of loading a progress event is about. */
-export type LoadPhase = 'download' | 'verify' | 'decode';
+/**
+ * Which step of loading a progress event is about. `waiting` reports a request that has received
+ * nothing for a while (no headers yet, or a stalled body), every few seconds, so that a silent
+ * mirror is never a silent program.
+ */
+export type LoadPhase = 'waiting' | 'download' | 'verify' | 'decode';
 
 /**
  * One progress report of loading a file, from a mirror, a local directory or the cache. During
- * `download` it comes once when the response headers arrive and then after every chunk;
- * `loaded` only grows within one attempt and restarts at 0 when a new attempt (retry or next
+ * `download` it comes once when the response headers arrive and then after every chunk (and
+ * while nothing arrives, a `waiting` event every `waitingIntervalMs`); `loaded` only grows within one attempt and restarts at 0 when a new attempt (retry or next
  * mirror) starts, which `attempt` and `url` tell apart.
  */
 export interface LoadProgress {
@@ -29,7 +33,15 @@ export interface LoadProgress {
    * `verify` and `decode`.
    */
   phase?: LoadPhase;
+  /**
+   * During `waiting`: ms since the request was sent (no headers yet) or since its last body byte
+   * arrived. Absent in the other phases.
+   */
+  waitedMs?: number;
 }
+
+/** How often a `waiting` event reports a request that receives nothing, unless set otherwise. */
+export const DEFAULT_WAITING_INTERVAL_MS = 2000;
 
 /**
  * @deprecated Renamed to {@link LoadProgress}: besides downloads it reports local and cache

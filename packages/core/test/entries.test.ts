@@ -28,12 +28,14 @@ describe('@fmnist/core/node', () => {
     expect(added.sort()).toEqual([
       'CACHE_DIR_ENV',
       'defaultCacheDir',
+      'fileKind',
       'fsCache',
       'fsCachePath',
       'locateDatasetFiles',
       'nodeGunzip',
       'nodePlatform',
       'nodeSha256',
+      'readRegularFile',
     ]);
   });
 });

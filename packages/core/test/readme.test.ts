@@ -21,3 +21,19 @@ it('runs the README usage example', async () => {
     rmSync(cacheDir, { recursive: true, force: true });
   }
 });
+
+it('runs the README "Coming from Python" example', async () => {
+  const python = readmeSnippets(path.join(packageDir, 'README.md')).find((s) =>
+    s.includes("split: ['train', 'test']"),
+  );
+  expect(python).toBeDefined();
+  const cacheDir = mkdtempSync(path.join(tmpdir(), 'fmnist-readme-'));
+  try {
+    const out = await runSnippet(packageDir, python!, {
+      env: { FMNIST_DATA_DIR: realDataDir(), FMNIST_CACHE_DIR: cacheDir },
+    });
+    expect(out).toMatch(/^60000 10000 6000 15000 fashion-mnist$/m);
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
