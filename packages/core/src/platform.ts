@@ -1,5 +1,6 @@
 // What loading needs from its host, as one small object: the main entry stays free of Node
 // built-ins, and @fmnist/core/node supplies a Platform backed by node:zlib, node:crypto and fs.
+import { defaultBrowserCache } from './browserCache.ts';
 import { FmnistError } from './errors.ts';
 import { type Gunzip, gunzip } from './gzip.ts';
 
@@ -17,6 +18,37 @@ export interface ByteCache {
   set(key: string, bytes: Uint8Array): Promise<void>;
   /** Deletes the key; removing an absent key is not an error. */
   remove(key: string): Promise<void>;
+  /**
+   * Where the key is kept, in words for messages (`fsCache`: the file's path). Optional: a
+   * cache without it is named by its key.
+   */
+  location?(key: string): string;
+  /**
+   * Optional cross-process lock on one key, so that processes sharing the cache download a
+   * missing file once: resolves when this caller holds it (a {@link CacheLease}; the loader
+   * then re-checks the cache, downloads, `set`s and releases), or with `filled` when `ready`
+   * reported the holder's result after a wait, or `undefined` when the cache cannot be locked
+   * (read-only): the loader then downloads without it. {@link fsCache} implements it.
+   */
+  lock?(key: string, options?: CacheLockRequest): Promise<CacheLease | undefined>;
+}
+
+/** What {@link ByteCache.lock} is given. */
+export interface CacheLockRequest {
+  /** Stops waiting for another holder with ABORTED. */
+  signal?: AbortSignal;
+  /** Asked whenever the lock is seen free after a wait: true when the entry is there now. */
+  ready?: () => Promise<boolean>;
+}
+
+/** A lock from {@link ByteCache.lock}. */
+export interface CacheLease {
+  /** True when `ready` reported the entry after a wait: nothing is held, nothing to fetch. */
+  readonly filled: boolean;
+  /** True when another process held the lock at first. */
+  readonly waited: boolean;
+  /** Lets the next process in; call it once the entry is written (or the attempt failed). */
+  release(): Promise<void>;
 }
 
 /** The {@link ByteCache} key of a dataset file: `${datasetId}/${fileName}`. */
@@ -45,8 +77,12 @@ export interface Platform {
 
 /** Options for {@link browserPlatform}. */
 export interface BrowserPlatformOptions {
-  /** Where to keep downloaded files, e.g. {@link memoryCache}; default none. */
-  cache?: ByteCache;
+  /**
+   * Where to keep downloaded files: a {@link ByteCache} such as {@link memoryCache}, or `false`
+   * for none. Default `browserCache()` (Cache Storage, else IndexedDB) where the runtime has
+   * either, so a page reload reads the files locally; none elsewhere.
+   */
+  cache?: ByteCache | false;
 }
 
 function hex(buffer: ArrayBuffer): string {
@@ -72,7 +108,8 @@ export async function webSha256(bytes: Uint8Array): Promise<string> {
 /**
  * A platform for browsers and other web-standard runtimes: the global `fetch`, `crypto.subtle`
  * for sha256 and `DecompressionStream` for gzip. No local directory, no environment; downloads
- * are cached only when a `cache` is given.
+ * are cached in `browserCache()` where the runtime has Cache Storage or IndexedDB, unless
+ * `cache` says otherwise.
  */
 export function browserPlatform(options: BrowserPlatformOptions = {}): Platform {
   return {
@@ -80,7 +117,7 @@ export function browserPlatform(options: BrowserPlatformOptions = {}): Platform 
     fetch: (input, init) => globalThis.fetch(input, init),
     sha256: webSha256,
     gunzip,
-    cache: options.cache,
+    cache: options.cache === false ? undefined : (options.cache ?? defaultBrowserCache()),
   };
 }
 
