@@ -21,6 +21,30 @@ describe('toFloat32', () => {
     for (let v = 0; v < 256; v++) expect(all[v]).toBe(Math.fround(v / 255));
   });
 
+  it('gives the same floats on large inputs at any alignment, in every mode', () => {
+    // Past 65,536 pixels aligned runs take the two-pixels-per-store path: check it against the
+    // per-pixel formula with the source and output starting at every offset modulo 8.
+    const length = 70_001;
+    const backing = Uint8Array.from({ length: length + 8 }, (_, i) => (i * 37 + (i >> 7)) & 255);
+    for (const [normalize, f] of [
+      ['scale', (v: number) => v / 255],
+      ['none', (v: number) => v],
+      ['standardize', (v: number) => v * (1 / (255 * 0.25)) + -0.5 / 0.25],
+    ] as const) {
+      for (const start of [0, 1, 2, 3, 5]) {
+        const images = backing.subarray(start, start + length);
+        const outBacking = new Float32Array(length + 2);
+        const out = outBacking.subarray(start % 2, (start % 2) + length);
+        toFloat32(images, { normalize, mean: 0.5, std: 0.25, out });
+        for (let i = 0; i < length; i++) {
+          if (out[i] !== Math.fround(f(images[i]))) {
+            expect({ normalize, start, i, got: out[i] }).toBe(Math.fround(f(images[i])));
+          }
+        }
+      }
+    }
+  });
+
   it("keeps raw values with 'none'", () => {
     expect([...toFloat32(Uint8Array.of(0, 7, 255), { normalize: 'none' })]).toEqual([0, 7, 255]);
   });
