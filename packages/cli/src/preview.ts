@@ -8,8 +8,9 @@ import { CliError, ExitCode, type ExitCodeValue } from './errors.ts';
 import { drawText, GLYPH_HEIGHT, textWidth } from './font.ts';
 import { loadSplit } from './load.ts';
 import { type CommonOptions, integerArg, splitOption } from './options.ts';
-import { writeOutput } from './outputFiles.ts';
-import { encodeRgbaPng } from './png.ts';
+import { makeOutputDir, writeOutputFile } from './outputFiles.ts';
+import { refuseExisting, refuseInputs } from './outputTargets.ts';
+import { writeRgbPng } from './pngStream.ts';
 import { resolveTarget } from './target.ts';
 
 /** Options of `fmnist preview`. */
@@ -21,6 +22,8 @@ export interface PreviewOptions extends CommonOptions {
   class?: string;
   scale: number;
   columns?: number;
+  /** `--force`: replace an existing file (only once the new one is complete). */
+  force?: boolean;
 }
 
 const BACKGROUND: readonly [number, number, number] = [48, 48, 52];
@@ -90,17 +93,24 @@ export function cellOrigin(
   };
 }
 
-/** Draws the chosen images of `split` with their class names under them into an RGBA buffer. */
-export function renderGrid(
+/** The largest grid `preview` draws, in pixels per side and in total (see the README). */
+export const PREVIEW_LIMITS = Object.freeze({ side: 16_384, pixels: 64 * 1024 * 1024 });
+
+/**
+ * Draws lines `y0` to `y0 + rgba.length / (width * 4)` of the grid into `rgba` (RGBA): the
+ * background, the parts of the images and labels that fall in those lines. Drawing the grid
+ * band by band keeps memory at one band, whatever the grid's size.
+ */
+export function renderBand(
   split: DatasetSplit,
   indices: readonly number[],
+  layout: GridLayout,
   scale: number,
-  columns?: number,
-): { layout: GridLayout; rgba: Uint8Array } {
-  const labels = indices.map((i) => split.classNames[split.labels[i]]);
-  const layout = gridLayout(indices.length, split.imageShape, scale, labels, columns);
-  const { width, height } = layout;
-  const rgba = new Uint8Array(width * height * 4);
+  y0: number,
+  rgba: Uint8Array,
+): void {
+  const { width } = layout;
+  const lines = Math.floor(rgba.length / (width * 4));
   for (let o = 0; o < rgba.length; o += 4) {
     rgba[o] = BACKGROUND[0];
     rgba[o + 1] = BACKGROUND[1];
@@ -108,26 +118,56 @@ export function renderGrid(
     rgba[o + 3] = 255;
   }
   const [h, w] = split.imageShape;
-  indices.forEach((index, n) => {
-    const { imageX, imageY, labelY } = cellOrigin(layout, n);
-    const base = index * h * w;
-    for (let y = 0; y < layout.imageHeight; y++) {
-      const srcRow = base + Math.floor(y / scale) * w;
-      let o = ((imageY + y) * width + imageX) * 4;
-      for (let x = 0; x < layout.imageWidth; x++, o += 4) {
-        const v = split.images[srcRow + Math.floor(x / scale)];
-        rgba[o] = v;
-        rgba[o + 1] = v;
-        rgba[o + 2] = v;
+  const firstRow = Math.floor(y0 / layout.cellHeight);
+  const lastRow = Math.min(layout.rows - 1, Math.floor((y0 + lines - 1) / layout.cellHeight));
+  for (let row = firstRow; row <= lastRow; row++) {
+    for (let col = 0; col < layout.columns; col++) {
+      const n = row * layout.columns + col;
+      if (n >= indices.length) break;
+      const { imageX, imageY, labelY } = cellOrigin(layout, n);
+      const base = indices[n] * h * w;
+      const from = Math.max(0, y0 - imageY);
+      const to = Math.min(layout.imageHeight, y0 + lines - imageY);
+      for (let y = from; y < to; y++) {
+        const srcRow = base + Math.floor(y / scale) * w;
+        let o = ((imageY + y - y0) * width + imageX) * 4;
+        for (let x = 0; x < layout.imageWidth; x++, o += 4) {
+          const v = split.images[srcRow + Math.floor(x / scale)];
+          rgba[o] = v;
+          rgba[o + 1] = v;
+          rgba[o + 2] = v;
+        }
       }
+      const label = split.classNames[split.labels[indices[n]]];
+      const labelX =
+        col * layout.cellWidth +
+        Math.floor((layout.cellWidth - textWidth(label, layout.fontScale)) / 2);
+      drawText(rgba, width, labelX, labelY - y0, label, TEXT, layout.fontScale);
     }
-    const label = labels[n];
-    const col = n % layout.columns;
-    const labelX =
-      col * layout.cellWidth +
-      Math.floor((layout.cellWidth - textWidth(label, layout.fontScale)) / 2);
-    drawText(rgba, width, labelX, labelY, label, TEXT, layout.fontScale);
-  });
+  }
+}
+
+/** The layout of the chosen images of `split`, with their class names as labels. */
+function layoutFor(
+  split: DatasetSplit,
+  indices: readonly number[],
+  scale: number,
+  columns?: number,
+): GridLayout {
+  const labels = indices.map((i) => split.classNames[split.labels[i]]);
+  return gridLayout(indices.length, split.imageShape, scale, labels, columns);
+}
+
+/** Draws the chosen images of `split` with their class names under them into an RGBA buffer. */
+export function renderGrid(
+  split: DatasetSplit,
+  indices: readonly number[],
+  scale: number,
+  columns?: number,
+): { layout: GridLayout; rgba: Uint8Array } {
+  const layout = layoutFor(split, indices, scale, columns);
+  const rgba = new Uint8Array(layout.width * layout.height * 4);
+  renderBand(split, indices, layout, scale, 0, rgba);
   return { layout, rgba };
 }
 
@@ -147,15 +187,30 @@ export const previewCommand = defineCommand({
       )
       .option('-c, --class <name|id>', 'only this class (name, e.g. "Sneaker", or id)')
       .option('--scale <k>', 'pixels per image pixel (1-16)', integerArg(1, 16), 3)
-      .option('--columns <n>', 'images per row (default: a square grid)', integerArg(1, 2500)),
+      .option('--columns <n>', 'images per row (default: a square grid)', integerArg(1, 2500))
+      .option('--force', 'replace the file if it exists (only once the new one is complete)'),
   run: (options: PreviewOptions, ctx) => preview(options, ctx),
 });
+
+/** A grid over {@link PREVIEW_LIMITS} is a usage error that says what to lower. */
+function checkLimits(layout: GridLayout): void {
+  const { side, pixels } = PREVIEW_LIMITS;
+  if (layout.width > side || layout.height > side || layout.width * layout.height > pixels) {
+    throw new CliError(
+      ExitCode.USAGE,
+      `The grid would be ${layout.width} x ${layout.height} pixels; the limit is ${side} per side and ${pixels / (1024 * 1024)} Mi pixels in all: lower --count, --scale or change --columns.`,
+    );
+  }
+}
 
 async function preview(options: PreviewOptions, ctx: CommandContext): Promise<ExitCodeValue> {
   const target = resolveTarget(options, ctx);
   const classId =
     options.class === undefined ? undefined : resolveClass(target.descriptor, options.class);
-  const { split } = await loadSplit(target, options.split, ctx);
+  const out = path.resolve(options.out);
+  await refuseExisting([out], options.force === true);
+  const loaded = await loadSplit(target, options.split, ctx);
+  const { split } = loaded;
   let pool: number[] = [];
   if (classId === undefined) {
     pool = Array.from({ length: split.count }, (_, i) => i);
@@ -172,9 +227,22 @@ async function preview(options: PreviewOptions, ctx: CommandContext): Promise<Ex
     const order = shuffledIndices(pool.length, options.seed);
     chosen = Array.from(order.subarray(0, Math.min(options.count, pool.length)), (k) => pool[k]);
   }
-  const { layout, rgba } = renderGrid(split, chosen, options.scale, options.columns);
-  const out = path.resolve(options.out);
-  await writeOutput(out, encodeRgbaPng(layout.width, layout.height, rgba), { parents: true });
+  const layout = layoutFor(split, chosen, options.scale, options.columns);
+  checkLimits(layout);
+  await refuseInputs([out], [loaded.images.path, loaded.labels.path]);
+  await makeOutputDir(path.dirname(out));
+  await writeOutputFile(
+    out,
+    (output) =>
+      writeRgbPng(
+        output,
+        layout.width,
+        layout.height,
+        (y0, rgba) => renderBand(split, chosen, layout, options.scale, y0, rgba),
+        ctx.signal,
+      ),
+    { force: options.force === true, signal: ctx.signal },
+  );
   const what = classId === undefined ? '' : ` of class ${target.descriptor.classNames[classId]}`;
   ctx.stdout.write(
     `Wrote ${out}: ${chosen.length} ${options.split} images${what} in a ${layout.columns} x ${layout.rows} grid, ${layout.width} x ${layout.height} pixels.\n`,

@@ -5,7 +5,14 @@ import { Command, CommanderError } from 'commander';
 import { addCommand } from './command.ts';
 import type { CommandContext, Output } from './context.ts';
 import { downloadCommand } from './download.ts';
-import { CliError, EXIT_CODES_HELP, ExitCode, exitCodeFor, formatError } from './errors.ts';
+import {
+  CliError,
+  EXIT_CODES_HELP,
+  ExitCode,
+  exitCodeFor,
+  formatError,
+  interruptCode,
+} from './errors.ts';
 import { exportCommand } from './export.ts';
 import { infoCommand } from './info.ts';
 import { previewCommand } from './preview.ts';
@@ -20,7 +27,10 @@ export interface RunOptions {
   stderr?: Output;
   /** Environment variables; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Aborting it stops the running command, which then returns 130. */
+  /**
+   * Aborting it stops the running command, which then returns 130, or 143 when the reason is a
+   * `CliError` with `ExitCode.TERMINATED` (what the binary does on SIGTERM).
+   */
   signal?: AbortSignal;
 }
 
@@ -90,26 +100,30 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Commander has already printed its message (or the help/version text).
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
-        return ExitCode.OK;
-      }
-      return ExitCode.USAGE;
+      // Commander has already printed its message (or the help/version text); `fmnist help`,
+      // `fmnist help <cmd>`, `--help` and `--version` end with its exit code 0.
+      return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
     }
-    const exit =
-      ctx.signal.aborted && !(error instanceof CliError)
-        ? ExitCode.INTERRUPTED
-        : exitCodeFor(error);
+    // A command stopped by the signal ends with 130 (143 for SIGTERM), whatever it threw.
+    const stopped =
+      ctx.signal.aborted &&
+      (!(error instanceof CliError) || error.exitCode === ExitCode.INTERRUPTED);
+    const exit = stopped ? interruptCode(ctx.signal) : exitCodeFor(error);
     const message =
-      exit === ExitCode.INTERRUPTED && !verbose && !(error instanceof CliError)
-        ? 'Interrupted.'
+      stopped && !verbose && !(error instanceof CliError)
+        ? interruptedMessage(exit)
         : formatError(error, verbose);
     ctx.stderr.write(`fmnist: ${message}\n`);
     return exit;
   }
   if (ctx.signal.aborted) {
-    ctx.stderr.write('fmnist: Interrupted.\n');
-    return ExitCode.INTERRUPTED;
+    const exit = interruptCode(ctx.signal);
+    ctx.stderr.write(`fmnist: ${interruptedMessage(exit)}\n`);
+    return exit;
   }
   return code;
+}
+
+function interruptedMessage(code: number): string {
+  return code === ExitCode.TERMINATED ? 'Terminated.' : 'Interrupted.';
 }
