@@ -13,8 +13,11 @@ function formatBytes(n: number): string {
 
 /** What a progress display does; a bar per file on terminals, plain lines elsewhere. */
 export interface Display {
-  /** The file is already at `path` with the right sha256: nothing to download. */
-  cached(file: DatasetFile, path: string): void;
+  /**
+   * The file is already at `path` with the right sha256: nothing to download. `from` names the
+   * variable of a data folder it was found through (`$FMNIST_DATA_DIR`).
+   */
+  cached(file: DatasetFile, path: string, from?: string): void;
   /** A progress event from core's download of a file. */
   progress(p: LoadProgress): void;
   /** The file was downloaded, verified and stored at `path`. */
@@ -25,26 +28,39 @@ export interface Display {
   stop(): void;
 }
 
-/** Speed of the current attempt of each file. */
-class Meter {
+/** The shortest time a speed is computed over: below it the clock's resolution dominates. */
+const MIN_SPEED_SECONDS = 0.001;
+
+/**
+ * Speed of the current attempt of each file. The attempt's clock starts at its first event
+ * (the response headers), so a fast mirror that sends the whole file within a few ms still has
+ * a real, non-zero speed: the elapsed time is floored at {@link MIN_SPEED_SECONDS}, and a speed
+ * is unknown (undefined) only before any byte arrived.
+ */
+export class Meter {
   private attempt = -1;
   private start = 0;
 
-  /** Bytes per second since the current attempt started. */
-  speed(p: LoadProgress): number {
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  /** Bytes per second since the current attempt started; undefined before its first byte. */
+  speed(p: LoadProgress): number | undefined {
     if (p.attempt !== this.attempt) {
       this.attempt = p.attempt;
-      this.start = performance.now();
+      this.start = this.now();
     }
-    const seconds = (performance.now() - this.start) / 1000;
-    return seconds > 0.05 ? p.loaded / seconds : 0;
+    if (p.loaded <= 0) return undefined;
+    return p.loaded / Math.max(MIN_SPEED_SECONDS, (this.now() - this.start) / 1000);
   }
 
   /** Seconds since the current attempt started. */
   elapsed(): number {
-    return (performance.now() - this.start) / 1000;
+    return (this.now() - this.start) / 1000;
   }
 }
+
+/** A new line about a silent request is printed only once this much more time has passed. */
+export const WAITING_LINE_MS = 4000;
 
 /** One bar per file (bytes, speed, time left), redrawn in place; for terminals. */
 export function barDisplay(files: DatasetFile[], ctx: CommandContext): Display {
@@ -95,6 +111,10 @@ export function barDisplay(files: DatasetFile[], ctx: CommandContext): Display {
     },
     progress(p) {
       const entry = get(p.file);
+      if (p.phase === 'waiting') {
+        entry.bar.update({ note: `waiting ${Math.round((p.waitedMs ?? 0) / 1000)}s` });
+        return;
+      }
       if (p.phase === 'verify') {
         entry.bar.update({ note: 'sha256...' });
         return;
@@ -107,10 +127,10 @@ export function barDisplay(files: DatasetFile[], ctx: CommandContext): Display {
         entry.bar.setTotal(total);
       }
       const eta =
-        speed > 0 && total > p.loaded ? `ETA ${formatSeconds((total - p.loaded) / speed)}` : '';
+        speed && total > p.loaded ? `ETA ${formatSeconds((total - p.loaded) / speed)}` : '';
       entry.bar.update(p.loaded, {
         size: sizeText(p.loaded, total),
-        speed: speed > 0 ? `${formatBytes(Math.round(speed))}/s`.padStart(10) : ''.padStart(10),
+        speed: speed ? `${formatBytes(Math.round(speed))}/s`.padStart(10) : ''.padStart(10),
         remaining: eta.padEnd(8),
         note: p.attempt > 1 ? `try ${p.attempt}` : '',
       });
@@ -133,21 +153,55 @@ function formatSeconds(seconds: number): string {
   return s < 100 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
-/** Plain lines (start, every 25 %, done) that read well in logs and CI output. */
-export function lineDisplay(ctx: CommandContext): Display {
-  const meters = new Map<string, { meter: Meter; attempt: number; quarter: number }>();
+/**
+ * Plain lines (start, every 25 %, done) that read well in logs and CI output. A request that
+ * receives nothing gets a line every {@link WAITING_LINE_MS} of its silence (from core's
+ * `waiting` events), so the command is never silent for long.
+ */
+export function lineDisplay(
+  ctx: Pick<CommandContext, 'stdout'>,
+  now: () => number = () => performance.now(),
+): Display {
+  const meters = new Map<
+    string,
+    { meter: Meter; attempt: number; quarter: number; waitedLine: number }
+  >();
   const say = (text: string) => ctx.stdout.write(`${text}\n`);
+  const stateOf = (file: string) => {
+    let state = meters.get(file);
+    if (!state) {
+      state = { meter: new Meter(now), attempt: 0, quarter: 0, waitedLine: 0 };
+      meters.set(file, state);
+    }
+    return state;
+  };
   return {
-    cached(file, path) {
-      say(`${file.name}: already there with the right sha256 (${path})`);
+    cached(file, path, from) {
+      say(
+        from
+          ? `${file.name}: found in ${from} with the right sha256 (${path}); not downloading`
+          : `${file.name}: already there with the right sha256 (${path})`,
+      );
     },
     progress(p) {
-      if (p.phase !== 'download') return;
-      let state = meters.get(p.file);
-      if (!state) {
-        state = { meter: new Meter(), attempt: 0, quarter: 0 };
-        meters.set(p.file, state);
+      if (p.phase === 'waiting') {
+        const state = stateOf(p.file);
+        const waited = p.waitedMs ?? 0;
+        // A new silence (waited below the last line's) starts counting again.
+        if (waited < state.waitedLine) state.waitedLine = 0;
+        // 10 % slack: core's events come every 2 s by the timer, give or take a millisecond.
+        if (waited - state.waitedLine >= WAITING_LINE_MS * 0.9) {
+          state.waitedLine = waited;
+          const what = p.loaded > 0 ? `no data after ${formatBytes(p.loaded)}` : 'no answer yet';
+          say(
+            `${p.file}: waiting for ${p.url}: ${what} for ${Math.round(waited / 1000)} s (attempt ${p.attempt})`,
+          );
+        }
+        return;
       }
+      if (p.phase !== 'download') return;
+      const state = stateOf(p.file);
+      state.waitedLine = 0;
       const speed = state.meter.speed(p);
       if (p.attempt !== state.attempt) {
         state.attempt = p.attempt;
@@ -162,8 +216,9 @@ export function lineDisplay(ctx: CommandContext): Display {
         const quarter = Math.floor((p.loaded / p.total) * 4);
         if (quarter > state.quarter && quarter < 4) {
           state.quarter = quarter;
+          const rate = speed === undefined ? '' : `, ${formatBytes(Math.round(speed))}/s`;
           say(
-            `${p.file}: ${quarter * 25}% (${formatBytes(p.loaded)} of ${formatBytes(p.total)}, ${formatBytes(Math.round(speed))}/s)`,
+            `${p.file}: ${quarter * 25}% (${formatBytes(p.loaded)} of ${formatBytes(p.total)}${rate})`,
           );
         }
       }

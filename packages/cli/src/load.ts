@@ -1,7 +1,16 @@
-// Loading one split for the read-only commands: found and decoded by core, never downloaded.
+// Loading a split or a split string for the read-only commands: found and decoded by core, never downloaded.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { type DatasetSplit, isFmnistError, loadDataset, type Split } from '@fmnist/core/node';
+import {
+  applySplitSpec,
+  type DatasetSplit,
+  isFmnistError,
+  loadDataset,
+  parseSplitSpec,
+  type Split,
+  type SplitSelector,
+  splitsOfSpec,
+} from '@fmnist/core/node';
 import type { CommandContext } from './context.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { cachePath, type FoundFile, isFound, locateFiles, missingMessage } from './locate.ts';
@@ -57,12 +66,35 @@ async function splitFolder(target: DataTarget, split: Split): Promise<[FoundFile
 }
 
 /**
- * Loads one split from disk. Both files are located first (missing: exit 3 naming the places
+ * Loads a split (`train`, `test`) or a split string (`train[:10%]`, `train+test`) from disk: each
+ * split it reads with {@link loadWholeSplit}, then the string's slices (tfds semantics, core's
+ * `applySplitSpec`). `images`/`labels` tell where the first split's files are. A bad string or a
+ * boundary outside the split is a usage error (core's INVALID_ARGUMENT).
+ */
+export async function loadSplit(
+  target: DataTarget,
+  split: SplitSelector,
+  ctx: Pick<CommandContext, 'signal'>,
+): Promise<LoadedSplit> {
+  if (split === 'train' || split === 'test') return loadWholeSplit(target, split as Split, ctx);
+  const spec = parseSplitSpec(split);
+  const parts: Partial<Record<Split, DatasetSplit>> = {};
+  let first: LoadedSplit | undefined;
+  for (const name of splitsOfSpec(spec)) {
+    const loaded = await loadWholeSplit(target, name, ctx);
+    parts[name] = loaded.split;
+    first ??= loaded;
+  }
+  return { ...first!, split: applySplitSpec(spec, parts) };
+}
+
+/**
+ * Loads one whole split from disk. Both files are located first (missing: exit 3 naming the places
  * looked in), then core's loadDataset reads, verifies and decodes them from their folder (a named
  * data directory is strict in core: it never falls back to downloading). A corrupt file is
  * exit 3 with a sentence naming its path.
  */
-export async function loadSplit(
+export async function loadWholeSplit(
   target: DataTarget,
   split: Split,
   ctx: Pick<CommandContext, 'signal'>,

@@ -1,10 +1,10 @@
 // The command-line options the subcommands share, and commander parsers for their values.
-import type { Split } from '@fmnist/core/node';
+import { isFmnistError, parseSplitSpec, type SplitSelector } from '@fmnist/core/node';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
 /** Options every subcommand accepts. */
 export interface CommonOptions {
-  /** Dataset id: `fashion-mnist` (default), `mnist` or a registered one. */
+  /** Dataset id or name as typed (`fashion_mnist`, `Fashion-MNIST`): `fashion-mnist` (default), `mnist` or a registered one. */
   dataset: string;
   /** Folder with the four files (`.gz` or unpacked); overrides the environment. */
   dataDir?: string;
@@ -17,7 +17,11 @@ export interface CommonOptions {
 /** Adds `--dataset`, `--data-dir`, `--cache-dir` and `--verbose` to a subcommand. */
 export function addCommonOptions(command: Command): Command {
   return command
-    .option('-d, --dataset <id>', 'dataset: fashion-mnist or mnist', 'fashion-mnist')
+    .option(
+      '-d, --dataset <id>',
+      'dataset: fashion-mnist or mnist (fashion_mnist, Fashion-MNIST work too)',
+      'fashion-mnist',
+    )
     .option(
       '--data-dir <dir>',
       'folder holding the four dataset files, .gz or unpacked (default: $FMNIST_DATA_DIR; $FMNIST_MNIST_DIR for mnist)',
@@ -29,9 +33,27 @@ export function addCommonOptions(command: Command): Command {
     .option('-v, --verbose', 'show stack traces and causes with errors');
 }
 
-/** A `--split` option with the given default. */
-export function splitOption(defaultValue?: Split): Option {
-  const option = new Option('-s, --split <split>', 'which split').choices(['train', 'test']);
+/**
+ * Commander parser of `--split`: `train`, `test`, or a split string as in TensorFlow Datasets
+ * (`train[:10%]`, `test[-100:]`, `train+test`); a bad one is a usage error quoting the grammar.
+ */
+export function splitArg(value: string): SplitSelector {
+  if (value === 'train' || value === 'test') return value;
+  try {
+    parseSplitSpec(value);
+  } catch (error) {
+    if (isFmnistError(error, 'INVALID_ARGUMENT')) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+  return value;
+}
+
+/** A `--split` option (a split or a split string, see {@link splitArg}) with the given default. */
+export function splitOption(defaultValue?: SplitSelector): Option {
+  const option = new Option(
+    '-s, --split <split>',
+    "which split: train, test, or a split string such as 'train[:10%]', 'test[-100:]', 'train+test'",
+  ).argParser(splitArg);
   return defaultValue === undefined ? option : option.default(defaultValue);
 }
 

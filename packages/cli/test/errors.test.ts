@@ -50,7 +50,7 @@ describe('bad arguments: exit 2', () => {
     const r = await run(['info', '--dataset', 'kmnist']);
     expect(r.code).toBe(2);
     expect(oneSentence(r.stderr)).toBe(
-      'fmnist: Unknown dataset "kmnist". Known datasets: fashion-mnist, mnist.',
+      'fmnist: Unknown dataset "kmnist". Did you mean "mnist"? Known datasets: fashion-mnist, mnist.',
     );
   });
 
