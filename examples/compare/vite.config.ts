@@ -1,25 +1,10 @@
-// Vite config of the comparison page: source conditions, runtime aliases, local data files.
-import { createReadStream, realpathSync, statSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// Vite config of the comparison page: source conditions and runtime aliases; the data is public/data/<dataset>/.
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-type CoreNode = typeof import('@fmnist/core/node');
-type Location = ReturnType<CoreNode['locateDatasetFiles']>;
-
-/**
- * Core's Node entry, imported when the first data request arrives. Not a top-level import: vite
- * bundles this config resolving packages without the `@fmnist/source` condition, so a static
- * import would need core's `dist/` (absent on a clean clone); `vite build` never reaches this,
- * and `pnpm dev` / `pnpm preview` run vite with the source condition and tsx.
- */
-const loadCore = (): Promise<CoreNode> => {
-  const specifier = '@fmnist/core/node';
-  return import(/* @vite-ignore */ specifier);
-};
 
 /**
  * onnxruntime-web resolves to its ESM bundle, the file its `exports` give bundlers (the package's
@@ -34,50 +19,16 @@ const aliases = [
 ];
 
 /**
- * Serves `/data/<dataset>/<file>.gz` with the file `loadDataset` in Node would read (core's
- * `locateDatasetFiles`: `FMNIST_DATA_DIR` / `FMNIST_MNIST_DIR`, then the cache), so the page
- * works offline; the page falls back to the public mirrors when there is none.
- */
-function localData(): Plugin {
-  // One lookup per dataset (it may hash a fallback folder's files); looked up again while missing.
-  const located = new Map<string, Location>();
-  const serve = async (req: IncomingMessage, res: ServerResponse, next: () => void) => {
-    const match = /^\/data\/(fashion-mnist|mnist)\/([\w.-]+\.gz)$/.exec(
-      (req.url ?? '').split('?')[0],
-    );
-    if (!match) return next();
-    const [, dataset, name] = match;
-    if (!located.has(dataset)) {
-      const { locateDatasetFiles } = await loadCore();
-      located.set(dataset, locateDatasetFiles({ dataset }));
-    }
-    const found = (await located.get(dataset)!).files.find((f) => f.file.name === name);
-    // Only the published `.gz` bytes: an unpacked copy would not match the page's checksums.
-    if (!found?.path?.endsWith('.gz')) {
-      located.delete(dataset);
-      return next();
-    }
-    res.setHeader('content-type', 'application/octet-stream');
-    res.setHeader('content-length', String(statSync(found.path).size));
-    createReadStream(found.path).pipe(res);
-  };
-  const middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) =>
-    void serve(req, res, next).catch(next);
-  return {
-    name: 'fmnist-local-data',
-    configureServer: (server) => void server.middlewares.use(middleware),
-    configurePreviewServer: (server) => void server.middlewares.use(middleware),
-  };
-}
-
-/**
  * The comparison page (index.html -> src/browser.ts): `pnpm dev` serves it, `pnpm build:web`
- * bundles it. Workspace packages resolve to their TypeScript sources.
+ * bundles it. Workspace packages resolve to their TypeScript sources. The page reads the .gz
+ * files from `./data/<dataset>/`: put them in `public/data/<dataset>/` (git ignores it), e.g.
+ * `cp "$FMNIST_DATA_DIR"/*.gz public/data/fashion-mnist/` or `fmnist download --data-dir
+ * public/data/fashion-mnist`; Vite serves them itself in dev and preview (gzip-encoded, which
+ * core accepts), and `vite build` copies them into dist/.
  */
 export default defineConfig({
   root: here,
   base: './',
-  plugins: [localData()],
   resolve: {
     conditions: ['@fmnist/source', ...defaultClientConditions],
     alias: aliases,

@@ -1,5 +1,5 @@
 // The tfjs baseline's browser page (index.html): load with core, train with runTfjsBaseline, show the result.
-import { browserPlatform, loadDataset } from '@fmnist/core';
+import { loadDataset } from '@fmnist/core';
 import {
   type BaselineProgress,
   type BaselineResult,
@@ -76,13 +76,13 @@ async function start() {
     log(
       `backend: ${backend.backend} (${backend.device}${backend.renderer ? `, ${backend.renderer}` : ''})`,
     );
-    const platform = browserPlatform();
-    const mirrors = options.data ? [new URL(options.data, location.href).href] : undefined;
-    const [train, test] = await Promise.all(
-      (['train', 'test'] as const).map((split) =>
-        loadDataset({ dataset: options.dataset, split, platform, cache: false, mirrors }),
-      ),
-    );
+    // A relative data URL resolves against the page; the files stay in browserCache().
+    const mirrors = options.data ? [options.data] : undefined;
+    const { train, test } = await loadDataset({
+      dataset: options.dataset,
+      split: ['train', 'test'],
+      mirrors,
+    });
     log(`data: ${train.dataset} train ${train.count}, test ${test.count}`);
     const { result, model } = await runTfjsBaseline({
       model: options.model,
