@@ -64,6 +64,8 @@ describe('runOnnxBaseline on the real test split', () => {
       testSamples: 10_000,
       executionProvider: 'cpu',
       executionProviderFallbacks: [],
+      evaluationBatchSize: 1000,
+      inferenceBatchSize: 1000,
       input: { name: 'input', dims: ['batch', 1, 28, 28], layout: 'nchw' },
       modelSha256: metadata.onnxSha256,
     });
@@ -123,6 +125,7 @@ describe('runOnnxBaseline on the real test split', () => {
       modelName: 'fixed-batch',
     });
     expect(fixed.evaluationBatchSize).toBe(1);
+    expect(fixed.inferenceBatchSize).toBe(1);
     expect(fixed.inferenceThroughput.map((t) => t.batchSize)).toEqual([1]);
     expect(fixed.testAccuracy).toBe(metadata.training?.testAccuracy);
   });
