@@ -47,3 +47,51 @@ export {
 
 // mounts.ts
 export { NOBODY, cannotMount, isRoot, mountTmpfs, remountReadOnly } from './mounts.ts';
+
+// outputAudit.ts
+export type { OutputAudit } from './outputAudit.ts';
+export { auditOutputs } from './outputAudit.ts';
+
+// watchDir.ts
+export { waitForEntry } from './watchDir.ts';
+
+// cliRuns.ts
+export type { CliResult } from './cliRuns.ts';
+export {
+  cliOnRealData,
+  expectExit,
+  interruptWhileWriting,
+  oneLine,
+  realDataRoutes,
+} from './cliRuns.ts';
+
+// caseTest.ts
+export type { CaseTestOptions } from './caseTest.ts';
+export { caseTest, cliCannotRun } from './caseTest.ts';
+
+// mirrorLoads.ts
+export type { Loaded, Mirror, MirrorLoads, MirrorLoadsOptions } from './mirrorLoads.ts';
+export { isolatedPlatform, loadFromMirrors, threeAttempts, useMirrorLoads } from './mirrorLoads.ts';
+
+// idxFuzz.ts
+export type { Details, PropertySpec, Stats } from './idxFuzz.ts';
+export {
+  baseSeed,
+  checkProperty,
+  checkResult,
+  measureAsync,
+  measureSync,
+  newStats,
+  product,
+  reportProperty,
+  runs,
+  SLACK,
+  warmUpInflaters,
+} from './idxFuzz.ts';
+
+// idxArbitraries.ts
+export type { Mutation } from './idxArbitraries.ts';
+export { billionHeader, mutate, mutation, randomInput, validIdx } from './idxArbitraries.ts';
+
+// useTestServer.ts
+export { useTestServer } from './useTestServer.ts';

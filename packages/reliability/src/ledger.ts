@@ -13,6 +13,11 @@ export const CATEGORIES = [
   'hostile IDX',
   'file system',
   'security',
+  'inputs (files)',
+  'inputs (descriptors, options)',
+  'inputs (mirror URLs)',
+  'outputs (CLI)',
+  'exit codes (CLI)',
 ] as const;
 
 /** One of {@link CATEGORIES}. */

@@ -18,6 +18,11 @@ export interface CaseContext {
    * tmpfs mount) replaces or adds to it; the audit runs before `cleanup`.
    */
   auditDirs: string[];
+  /**
+   * More audits run beside the cache's (e.g. of a command's output folder): their corrupt and
+   * temporary files count like the cache's.
+   */
+  audits: (() => Promise<{ corrupt: string[]; temp: string[] }>)[];
   /** Descriptors the audit checks cached files against. */
   descriptors: DatasetDescriptor[];
   /** Numbers to report with the case. */
@@ -55,6 +60,7 @@ export async function runCase(
     workDir,
     cacheDir: path.join(workDir, 'cache'),
     auditDirs: [],
+    audits: [],
     descriptors: [...(spec.descriptors ?? [])],
     facts: {},
     cleanup: [],
@@ -74,6 +80,11 @@ export async function runCase(
       const audit = await auditCache(dir, ctx.descriptors);
       corrupt = corrupt.concat(audit.corrupt.map((f) => path.join(dir, f)));
       temp = temp.concat(audit.temp);
+    }
+    for (const audit of ctx.audits) {
+      const found = await audit();
+      corrupt = corrupt.concat(found.corrupt);
+      temp = temp.concat(found.temp);
     }
   } finally {
     for (const fn of ctx.cleanup.reverse()) {

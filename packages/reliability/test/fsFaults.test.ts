@@ -10,21 +10,21 @@
 import { chmod, chown, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fashionMnist } from '@fmnist/core';
-import { fsCache, loadDataset, nodePlatform } from '@fmnist/core/node';
-import { realDataDir, startTestServer, type TestServer } from '@fmnist/test-utils';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import {
   type CaseContext,
   type CaseSpec,
   cannotMount,
-  cliMissing,
+  caseTest,
+  cliCannotRun,
   FIXTURE_NAMES,
   fixtureDataset,
   fixtureRoutes,
   isRoot,
+  loadFromMirrors,
   mountTmpfs,
   NOBODY,
-  notProducible,
+  realDataRoutes,
   rejection,
   remountReadOnly,
   runCase,
@@ -32,21 +32,17 @@ import {
   sameBytes,
   spawnCli,
   spawnScript,
+  useTestServer,
 } from '../src/index.ts';
 
 const fx = fixtureDataset('rel-fs', { count: 200, seed: 11 });
 const IMAGES = FIXTURE_NAMES.trainImages;
 const LABELS = FIXTURE_NAMES.trainLabels;
-const platform = { ...nodePlatform({ cacheDir: false }), env: () => undefined };
 
-let server: TestServer;
+const server = useTestServer();
 let mirror: string;
-beforeAll(async () => {
-  server = await startTestServer();
+beforeAll(() => {
   mirror = server.mirror('fs', fixtureRoutes(fx));
-});
-afterAll(async () => {
-  await server.close();
 });
 
 const spec = (name: string, expected: string): CaseSpec => ({
@@ -58,13 +54,7 @@ const spec = (name: string, expected: string): CaseSpec => ({
 });
 
 function load(cacheDir: string) {
-  return loadDataset({
-    dataset: fx.descriptor,
-    mirrors: [mirror],
-    cache: fsCache(cacheDir),
-    platform,
-    retryDelayMs: 5,
-  });
+  return loadFromMirrors(cacheDir, fx.descriptor, [mirror]);
 }
 
 /** Fills `dir/rel-fs/` with the valid train files. */
@@ -203,13 +193,10 @@ for (const prefilled of [false, true]) {
       ? 'loaded from the cache, no request'
       : `CACHE_IO (${isRoot() ? 'EROFS' : 'EACCES'}) naming the path`,
   );
-  if (isRoot() && mountProblem) {
-    it.skip(name, () => undefined);
-    notProducible(s, `runs as root, where mode bits do not bind, and ${mountProblem}`);
-    continue;
-  }
-  it(name, () =>
-    runCase(s, async (ctx) => {
+  const why = `runs as root, where mode bits do not bind, and ${mountProblem}`;
+  caseTest(
+    s,
+    async (ctx) => {
       await readOnlyCache(ctx, prefilled);
       server.resetCounts();
       if (prefilled) {
@@ -224,66 +211,53 @@ for (const prefilled of [false, true]) {
       // The real reason, not the ENOENT that Node's recursive mkdir reports on a read-only fs.
       expect(error.details.code).toBe(isRoot() ? 'EROFS' : 'EACCES');
       return `CACHE_IO (${error.details.code}) naming the path`;
-    }),
+    },
+    { notProducible: isRoot() && mountProblem ? why : undefined },
   );
 }
 
 {
   const name = 'disk full (ENOSPC) on a 128 kB tmpfs';
   const s = spec(name, 'CACHE_IO (ENOSPC); no partial or temp file');
-  if (mountProblem) {
-    it.skip(name, () => undefined);
-    notProducible(s, mountProblem);
-  } else {
-    it(name, () =>
-      runCase(s, async (ctx) => {
-        ctx.cleanup.push(mountTmpfs(ctx.cacheDir, '128k'));
-        const error = await rejection(load(ctx.cacheDir));
-        expect(error.code).toBe('CACHE_IO');
-        expect(error.details.code).toBe('ENOSPC');
-        // Images and labels are written concurrently: whichever hits the full disk reports it.
-        expect(error.message).toContain(path.join(ctx.cacheDir, fx.descriptor.id));
-        const left = await readdir(path.join(ctx.cacheDir, fx.descriptor.id));
-        expect(left.filter((n) => n.endsWith('.tmp'))).toEqual([]);
-        expect(left).not.toContain(IMAGES);
-        ctx.facts.left = left;
-        return 'CACHE_IO (ENOSPC); no partial or temp file';
-      }),
-    );
-  }
+  caseTest(
+    s,
+    async (ctx) => {
+      ctx.cleanup.push(mountTmpfs(ctx.cacheDir, '128k'));
+      const error = await rejection(load(ctx.cacheDir));
+      expect(error.code).toBe('CACHE_IO');
+      expect(error.details.code).toBe('ENOSPC');
+      // Images and labels are written concurrently: whichever hits the full disk reports it.
+      expect(error.message).toContain(path.join(ctx.cacheDir, fx.descriptor.id));
+      const left = await readdir(path.join(ctx.cacheDir, fx.descriptor.id));
+      expect(left.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+      expect(left).not.toContain(IMAGES);
+      ctx.facts.left = left;
+      return 'CACHE_IO (ENOSPC); no partial or temp file';
+    },
+    { notProducible: mountProblem },
+  );
 }
 
 {
   const name = 'disk full (ENOSPC) under `fmnist download` (1 MB tmpfs)';
   const s: CaseSpec = { ...spec(name, 'exit 1, one-line reason; no partial or temp file') };
   s.descriptors = [fashionMnist];
-  const why = mountProblem ?? (cliMissing() ? `the CLI cannot run: ${cliMissing()}` : undefined);
-  if (why) {
-    it.skip(name, () => undefined);
-    notProducible(s, why);
-  } else {
-    it(name, () =>
-      runCase(s, async (ctx) => {
-        ctx.cleanup.push(mountTmpfs(ctx.cacheDir, '1m'));
-        const dataDir = realDataDir('fashion-mnist');
-        const routes = Object.fromEntries(
-          Object.values(fashionMnist.files).map((f) => [
-            f.name,
-            { kind: 'file' as const, path: path.join(dataDir, f.name) },
-          ]),
-        );
-        const url = server.mirror('fs-cli', routes);
-        const run = await runToEnd(
-          spawnCli(['download', '--cache-dir', ctx.cacheDir, '--mirror', url]),
-        );
-        expect(run.code, run.stdout + run.stderr).toBe(1);
-        const line = run.stderr.trim().split('\n')[0];
-        expect(line).toMatch(/ENOSPC|no space/i);
-        const left = await readdir(path.join(ctx.cacheDir, fashionMnist.id)).catch(() => []);
-        expect(left.filter((n) => n.endsWith('.tmp'))).toEqual([]);
-        ctx.facts.left = left;
-        return `exit 1: ${line.replace(ctx.cacheDir, '<cache>').slice(0, 120)}`;
-      }),
-    );
-  }
+  caseTest(
+    s,
+    async (ctx) => {
+      ctx.cleanup.push(mountTmpfs(ctx.cacheDir, '1m'));
+      const url = server.mirror('fs-cli', realDataRoutes());
+      const run = await runToEnd(
+        spawnCli(['download', '--cache-dir', ctx.cacheDir, '--mirror', url]),
+      );
+      expect(run.code, run.stdout + run.stderr).toBe(1);
+      const line = run.stderr.trim().split('\n')[0];
+      expect(line).toMatch(/ENOSPC|no space/i);
+      const left = await readdir(path.join(ctx.cacheDir, fashionMnist.id)).catch(() => []);
+      expect(left.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+      ctx.facts.left = left;
+      return `exit 1: ${line.replace(ctx.cacheDir, '<cache>').slice(0, 120)}`;
+    },
+    { notProducible: mountProblem ?? cliCannotRun() },
+  );
 }

@@ -5,9 +5,8 @@ import { existsSync, watch } from 'node:fs';
 import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fashionMnist } from '@fmnist/core';
-import { fsCache, loadDataset, nodePlatform } from '@fmnist/core/node';
-import { realDataDir, startTestServer, type TestRoute, type TestServer } from '@fmnist/test-utils';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { realDataDir, type TestRoute } from '@fmnist/test-utils';
+import { expect, it } from 'vitest';
 import {
   type CaseContext,
   type Child,
@@ -15,11 +14,13 @@ import {
   FIXTURE_NAMES,
   fixtureDataset,
   fixtureRoutes,
+  loadFromMirrors,
   runCase,
   runToEnd,
   sameBytes,
   spawnCli,
   spawnScript,
+  useTestServer,
 } from '../src/index.ts';
 
 const quick = process.env.FMNIST_RELIABILITY_QUICK === '1';
@@ -28,15 +29,8 @@ const IMAGES = FIXTURE_NAMES.trainImages;
 const small = fixtureDataset('rel-kill', { count: 200, seed: 9 });
 // 12,000 images: ~9 MB of gzip, so that writing it takes long enough to be killed mid-write.
 const big = fixtureDataset('rel-kill-big', { count: 12_000, seed: 10 });
-const platform = { ...nodePlatform({ cacheDir: false }), env: () => undefined };
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer();
 
 function loader(ctx: CaseContext, fx: typeof small, mirror: string, env: Record<string, string>) {
   return spawnScript('test/children/loadChild.ts', [ctx.cacheDir], {
@@ -50,13 +44,7 @@ function loader(ctx: CaseContext, fx: typeof small, mirror: string, env: Record<
 
 /** The next run, in this process: it must load the right bytes without any help. */
 async function nextRunRecovers(ctx: CaseContext, fx: typeof small, mirror: string) {
-  const split = await loadDataset({
-    dataset: fx.descriptor,
-    mirrors: [mirror],
-    cache: fsCache(ctx.cacheDir),
-    platform,
-    retryDelayMs: 5,
-  });
+  const split = await loadFromMirrors(ctx.cacheDir, fx.descriptor, [mirror]);
   expect(sameBytes(split.images, fx.split.images)).toBe(true);
   expect(existsSync(path.join(ctx.cacheDir, fx.descriptor.id, IMAGES))).toBe(true);
 }

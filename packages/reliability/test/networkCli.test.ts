@@ -5,17 +5,18 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fashionMnist } from '@fmnist/core';
-import { realDataDir, startTestServer, type TestRoute, type TestServer } from '@fmnist/test-utils';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { realDataDir, type TestRoute } from '@fmnist/test-utils';
+import { afterAll, beforeAll, expect } from 'vitest';
 import {
   type CaseContext,
-  cliMissing,
-  notProducible,
+  caseTest,
+  cliCannotRun,
   type OtherHost,
-  runCase,
+  realDataRoutes,
   runToEnd,
   spawnCli,
   startOtherHost,
+  useTestServer,
 } from '../src/index.ts';
 
 const FAULTY = fashionMnist.files.testLabels.name;
@@ -24,32 +25,27 @@ const PREFILLED = [
   fashionMnist.files.trainLabels.name,
   fashionMnist.files.testImages.name,
 ];
-const missing = cliMissing();
+const missing = cliCannotRun();
 const dataDir = realDataDir('fashion-mnist');
 const goodRoute = (): TestRoute => ({ kind: 'file', path: path.join(dataDir, FAULTY) });
 let faultyBytes: Uint8Array;
 
-let server: TestServer;
+const server = useTestServer();
 let other: OtherHost;
 
 beforeAll(async () => {
-  server = await startTestServer();
   other = await startOtherHost('127.0.0.2');
   const { readFile } = await import('node:fs/promises');
   faultyBytes = new Uint8Array(await readFile(path.join(dataDir, FAULTY)));
 });
 afterAll(async () => {
-  await server.close();
   await other.close();
 });
 
 let mirrorCount = 0;
 function mirror(fault?: TestRoute): { url: string; path: string } {
   const folder = `cli${++mirrorCount}`;
-  const routes: Record<string, TestRoute> = {};
-  for (const file of Object.values(fashionMnist.files)) {
-    routes[file.name] = { kind: 'file', path: path.join(dataDir, file.name) };
-  }
+  const routes = realDataRoutes();
   routes[FAULTY] = fault ?? goodRoute();
   return { url: server.mirror(folder, routes), path: `/${folder}/${FAULTY}` };
 }
@@ -101,12 +97,7 @@ function cliCase(
     descriptors: [fashionMnist],
     noTemp: true,
   };
-  if (missing) {
-    it.skip(name, () => undefined);
-    notProducible(spec, `the CLI cannot run: ${missing}`);
-    return;
-  }
-  it.skipIf(quick && !inQuickRun)(name, () => runCase(spec, body));
+  caseTest(spec, body, { notProducible: missing, skip: quick && !inQuickRun });
 }
 
 async function recovered(ctx: CaseContext, run: CliRun, how: string): Promise<string> {

@@ -16,11 +16,9 @@ import {
   type LoadOptions,
   type LoadProgress,
   loadDataset,
-  nodePlatform,
   registerDataset,
 } from '@fmnist/core/node';
-import { startTestServer, type TestServer } from '@fmnist/test-utils';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   type CaseContext,
   cliMissing,
@@ -28,25 +26,20 @@ import {
   FIXTURE_NAMES,
   fixtureDataset,
   fixtureRoutes,
+  isolatedPlatform,
   rejection,
   runCase,
   runToEnd,
   sameBytes,
   spawnCli,
+  useTestServer,
 } from '../src/index.ts';
 
 const fx = fixtureDataset('rel-sec', { count: 200, seed: 13 });
 const unsigned = fixtureDataset('rel-sec-unsigned', { count: 200, seed: 13, withSha256: false });
 const IMAGES = FIXTURE_NAMES.trainImages;
-const platform = { ...nodePlatform({ cacheDir: false }), env: () => undefined };
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer();
 
 function secCase(
   name: string,
@@ -63,7 +56,7 @@ function load(ctx: CaseContext, extra: Partial<LoadOptions>) {
   return loadDataset({
     dataset: fx.descriptor,
     cache: fsCache(ctx.cacheDir),
-    platform,
+    platform: isolatedPlatform,
     retryDelayMs: 5,
     ...extra,
   });
@@ -133,7 +126,11 @@ secCase(
     const url = server.mirror('sec-unsigned', fixtureRoutes(unsigned));
     registerDataset({ ...unsigned.descriptor, mirrors: [url] });
     const error = await rejection(
-      loadDataset({ dataset: unsigned.descriptor.id, cache: fsCache(ctx.cacheDir), platform }),
+      loadDataset({
+        dataset: unsigned.descriptor.id,
+        cache: fsCache(ctx.cacheDir),
+        platform: isolatedPlatform,
+      }),
     );
     expect(error.code).toBe('DOWNLOAD_FAILED');
     expect(error.message).toMatch(/non-https/);
@@ -153,7 +150,7 @@ secCase(
       mirrors: [url],
       allowInsecure: true,
       cache: fsCache(ctx.cacheDir),
-      platform,
+      platform: isolatedPlatform,
     });
     expect(sameBytes(split.images, unsigned.split.images)).toBe(true);
     return 'loaded (sizes checked)';
@@ -169,7 +166,7 @@ secCase(
     const split = await loadDataset({
       dataset: { ...unsigned.descriptor, mirrors: [url], allowInsecureMirrors: true },
       cache: fsCache(ctx.cacheDir),
-      platform,
+      platform: isolatedPlatform,
     });
     expect(sameBytes(split.images, unsigned.split.images)).toBe(true);
     return 'loaded (sizes checked)';
@@ -198,7 +195,7 @@ secCase(
         fetch: fetchViaRedirect,
         retries: 0,
         cache: fsCache(ctx.cacheDir),
-        platform,
+        platform: isolatedPlatform,
       }),
     );
     expect(error.code).toBe('DOWNLOAD_FAILED');
@@ -236,50 +233,51 @@ const BAD_NAMES = [
   '.gz',
 ];
 
+/**
+ * Each descriptor `describe(value, url)` makes is refused by registerDataset and loadDataset
+ * (INVALID_ARGUMENT) before any request to the mirror `folder` and before any write.
+ */
+async function refusedUpFront(
+  ctx: CaseContext,
+  folder: string,
+  values: readonly string[],
+  describe: (value: string, url: string) => DatasetDescriptor,
+): Promise<string> {
+  const url = server.mirror(folder, fixtureRoutes(fx));
+  server.resetCounts();
+  for (const value of values) {
+    const descriptor = describe(value, url);
+    expect(() => registerDataset(descriptor), JSON.stringify(value)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+    const error = await rejection(load(ctx, { dataset: descriptor }));
+    expect(error.code, JSON.stringify(value)).toBe('INVALID_ARGUMENT');
+  }
+  expect(server.requests(`/${folder}/${IMAGES}`)).toBe(0);
+  expect(await allFiles(ctx.workDir)).toEqual([]);
+  return 'INVALID_ARGUMENT before any request or write';
+}
+
 secCase(
   `path traversal through the dataset id (${BAD_IDS.length} ids)`,
   'INVALID_ARGUMENT before any request or write',
-  async (ctx) => {
-    const url = server.mirror('sec-id', fixtureRoutes(fx));
-    server.resetCounts();
-    for (const id of BAD_IDS) {
-      const descriptor = { ...fx.descriptor, id, mirrors: [url] };
-      expect(() => registerDataset(descriptor), JSON.stringify(id)).toThrow(
-        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-      );
-      const error = await rejection(load(ctx, { dataset: descriptor }));
-      expect(error.code, JSON.stringify(id)).toBe('INVALID_ARGUMENT');
-    }
-    expect(server.requests(`/sec-id/${IMAGES}`)).toBe(0);
-    expect(await allFiles(ctx.workDir)).toEqual([]);
-    return 'INVALID_ARGUMENT before any request or write';
-  },
+  (ctx) =>
+    refusedUpFront(ctx, 'sec-id', BAD_IDS, (id, url) => ({ ...fx.descriptor, id, mirrors: [url] })),
 );
 
 secCase(
   `path traversal through a file name (${BAD_NAMES.length} names)`,
   'INVALID_ARGUMENT before any request or write',
-  async (ctx) => {
-    const url = server.mirror('sec-name', fixtureRoutes(fx));
-    server.resetCounts();
-    for (const name of BAD_NAMES) {
+  (ctx) =>
+    refusedUpFront(ctx, 'sec-name', BAD_NAMES, (name, url) => {
       const file: DatasetFile = { ...fx.descriptor.files.trainImages, name };
-      const descriptor = {
+      return {
         ...fx.descriptor,
         id: 'rel-sec-names',
         mirrors: [url],
         files: { ...fx.descriptor.files, trainImages: file },
       };
-      expect(() => registerDataset(descriptor), JSON.stringify(name)).toThrow(
-        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-      );
-      const error = await rejection(load(ctx, { dataset: descriptor }));
-      expect(error.code, JSON.stringify(name)).toBe('INVALID_ARGUMENT');
-    }
-    expect(server.requests(`/sec-name/${IMAGES}`)).toBe(0);
-    expect(await allFiles(ctx.workDir)).toEqual([]);
-    return 'INVALID_ARGUMENT before any request or write';
-  },
+    }),
 );
 
 secCase(

@@ -44,3 +44,10 @@ export { describeCacheContract } from './cacheContract.ts';
 
 // gunzipContract.ts
 export { describeGunzipContract } from './gunzipContract.ts';
+
+// vitePreview.ts
+export type { PreviewedPage, PreviewViteConfig, PreviewWithDataOptions } from './vitePreview.ts';
+export { previewWithData } from './vitePreview.ts';
+
+// thrownBy.ts
+export { thrownBy } from './thrownBy.ts';
