@@ -1,5 +1,6 @@
 // Both brain.js versions for real: training, prediction, and the failures turned into errors.
 import { type DatasetSplit, type FmnistError, subset } from '@fmnist/core';
+import { thrownBy } from '@fmnist/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   assertBrainTrainingSet,
@@ -124,12 +125,7 @@ describe('brain.js 1.6.1, for real', () => {
     net.train(ragged, { iterations: 1 });
     const output = net.run(data[0].input);
     expect(Number.isNaN(output[0])).toBe(true);
-    let error: unknown;
-    try {
-      decodeOutput(output);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(() => decodeOutput(output));
     expect((error as FmnistError).code).toBe('INVALID_ARGUMENT');
   });
 });

@@ -7,7 +7,7 @@ import {
   shuffledIndices,
   toFloat32,
 } from '@fmnist/core';
-import { contractSplit } from '@fmnist/test-utils';
+import { contractSplit, thrownBy } from '@fmnist/test-utils';
 import { describe, expect, it } from 'vitest';
 import { toBrainTrainingSet } from '../src/index.ts';
 import { loadBrainV1, raggedSplit } from './helpers.ts';
@@ -15,12 +15,7 @@ import { loadBrainV1, raggedSplit } from './helpers.ts';
 const PIXELS = 784;
 
 function expectInvalid(fn: () => unknown, message?: RegExp) {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
+  const error = thrownBy(fn);
   expect(error).toBeInstanceOf(FmnistError);
   expect((error as FmnistError).code).toBe('INVALID_ARGUMENT');
   if (message) expect((error as FmnistError).message).toMatch(message);

@@ -1,5 +1,6 @@
 // The tfjs -> ONNX exporter: every layer and activation against model.predict in both runtimes.
 import { isFmnistError } from '@fmnist/core';
+import { thrownBy } from '@fmnist/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeOnnxModel,
@@ -310,12 +311,7 @@ describe('exportTfjsToOnnx', () => {
         ],
       ];
       for (const [attempt, message] of attempts) {
-        let error: unknown;
-        try {
-          attempt();
-        } catch (e) {
-          error = e;
-        }
+        const error = thrownBy(attempt);
         expect(isFmnistError(error, 'INVALID_ARGUMENT'), String(error)).toBe(true);
         expect((error as Error).message).toMatch(message);
       }

@@ -1,6 +1,6 @@
 // A session's declared inputs and outputs, output decoding, and predict.
 import { isFmnistError } from '@fmnist/core';
-import { contractSplit } from '@fmnist/test-utils';
+import { contractSplit, thrownBy } from '@fmnist/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportLayersModel } from '../src/export/index.ts';
 import {
@@ -105,12 +105,7 @@ describe('decodeOutput', () => {
   });
 
   it('rejects outputs that are not one score row per sample', () => {
-    let error: unknown;
-    try {
-      decodeOutput({ data: new Float32Array(12), dims: [2, 2, 3] });
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(() => decodeOutput({ data: new Float32Array(12), dims: [2, 2, 3] }));
     expect(isFmnistError(error, 'INVALID_ARGUMENT')).toBe(true);
   });
 

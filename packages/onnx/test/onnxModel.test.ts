@@ -1,5 +1,6 @@
 // ONNX protobuf encode/decode round trips, and models both runtimes load.
 import { isFmnistError } from '@fmnist/core';
+import { thrownBy } from '@fmnist/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   decodeOnnxModel,
@@ -83,12 +84,7 @@ describe('encodeOnnxModel / decodeOnnxModel', () => {
   });
 
   it('rejects bytes that are not a model', () => {
-    let error: unknown;
-    try {
-      decodeOnnxModel(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f]));
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(() => decodeOnnxModel(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f])));
     expect(isFmnistError(error, 'INVALID_ARGUMENT')).toBe(true);
   });
 });

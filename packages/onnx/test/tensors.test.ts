@@ -6,7 +6,7 @@ import {
   layoutShape,
   toFloat32,
 } from '@fmnist/core';
-import { contractSplit, describeAdapterContract } from '@fmnist/test-utils';
+import { contractSplit, describeAdapterContract, thrownBy } from '@fmnist/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   decodeClasses,
@@ -92,12 +92,7 @@ describe('toOrtTensor', () => {
       [() => toOrtLabels(split, { Tensor, type: 'float32' as 'int32' }), /int64/],
     ];
     for (const [attempt, message] of bad) {
-      let error: unknown;
-      try {
-        attempt();
-      } catch (e) {
-        error = e;
-      }
+      const error = thrownBy(attempt);
       expect(isFmnistError(error, 'INVALID_ARGUMENT'), String(error)).toBe(true);
       expect((error as Error).message).toMatch(message);
     }

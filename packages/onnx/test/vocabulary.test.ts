@@ -1,7 +1,7 @@
 // The shared adapter vocabulary (decodeClasses, decodeClassNames, decodeOutput, predictClasses,
 // predictOutput) and the deprecated names kept for one release.
 import { argmax, isFmnistError } from '@fmnist/core';
-import { contractSplit } from '@fmnist/test-utils';
+import { contractSplit, thrownBy } from '@fmnist/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as exporter from '../src/export/index.ts';
 import * as onnx from '../src/index.ts';
@@ -54,12 +54,7 @@ describe('decodeClasses / decodeClassNames / decodeOutput', () => {
       () => decodeClasses({ data: new Float32Array(12), dims: [2, 2, 3] }),
       () => decodeClassNames(null as never, names),
     ]) {
-      let error: unknown;
-      try {
-        call();
-      } catch (e) {
-        error = e;
-      }
+      const error = thrownBy(call);
       expect(isFmnistError(error, 'INVALID_ARGUMENT')).toBe(true);
     }
   });

@@ -3,58 +3,38 @@
 // package and its framework each, import it from ESM, type-check a TypeScript consumer against
 // it and run that consumer on a tiny fixture and on the real Fashion-MNIST test split.
 // Nothing is published anywhere but 127.0.0.1 (assertLocalRegistry guards every publish).
-import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { makeDatasetFiles, realDataDir, realDataFile } from '@fmnist/test-utils';
+import { realDataDir } from '@fmnist/test-utils';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type CommandResult, formatFailure, runCommand } from '../src/exec.ts';
+import { formatFailure, runCommand } from '../src/exec.ts';
 import { frameworkFamily } from '../src/frameworks.ts';
+import { type LocalRegistry, publishToLocal, startRegistry } from '../src/registry.ts';
+import { publicPackages, workspacePackages } from '../src/workspace.ts';
 import {
-  assertLocalRegistry,
-  type LocalRegistry,
-  publishToLocal,
-  startRegistry,
-} from '../src/registry.ts';
+  caseName,
+  genericCase,
+  INSTALL_CASES,
+  type InstallCase,
+  type SplitSummary,
+} from './installCases.ts';
+import { installedPackages, typeErrorsOnlyIn } from './installedProject.ts';
 import {
-  publicPackages,
-  repoRoot,
-  type WorkspacePackage,
-  workspacePackages,
-} from '../src/workspace.ts';
-import { INSTALL_CASES, type InstallCase, type SplitSummary } from './installCases.ts';
+  countLabels,
+  FIXTURE_COUNT,
+  type FixtureDirs,
+  fixture,
+  pixelSum,
+  realTestSplitExpected,
+  writeFixtures,
+} from './installFixture.ts';
+import { type InstallResult, installProject, projectEnv } from './installProject.ts';
 
 const builds = inject('builds');
 const allPackages = workspacePackages();
 const published = publicPackages();
-const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 const keep = process.env.FMNIST_RELEASE_CHECK_KEEP === '1';
-
-/** A public package without its own case still gets installed and imported (and a test fails). */
-function genericCase(pkg: WorkspacePackage): InstallCase {
-  return {
-    dirName: pkg.dirName,
-    install: [pkg.manifest.name],
-    frameworks: [],
-    tinyShape: () => [],
-    consumer: '',
-  };
-}
-
-/** A case's id: its `name`, else its package folder. */
-function caseName(testCase: InstallCase): string {
-  return testCase.name ?? testCase.dirName;
-}
 
 const present = new Set(allPackages.map((pkg) => pkg.dirName));
 /** For local runs only: `FMNIST_RELEASE_CHECK_ONLY=core,cli` runs just those cases (and says so). */
@@ -66,170 +46,16 @@ const cases: InstallCase[] = [
     .map(genericCase),
 ].filter((c) => !only || only.includes(caseName(c)));
 
-const FIXTURE_COUNT = 50;
-const fixture = makeDatasetFiles({ count: FIXTURE_COUNT, seed: 11 });
-const CLASS_NAMES = Array.from({ length: 10 }, (_, i) => `class-${i}`);
-
 let workDir = '';
 let registry: LocalRegistry | undefined;
 const publishErrors = new Map<string, string>();
 const installs = new Map<string, Promise<InstallResult>>();
 let realExpected: { labelCounts: number[]; pixelSum: number } | undefined;
-
-interface InstallResult {
-  dir: string;
-  result: CommandResult;
-  /** `tsc -p` of the consumer, run as soon as the install is done (overlapping other installs). */
-  compiled?: CommandResult;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-function countLabels(labels: Uint8Array): number[] {
-  const counts = new Array<number>(10).fill(0);
-  for (const label of labels) counts[label]++;
-  return counts;
-}
-
-function pixelSum(images: Uint8Array): number {
-  let total = 0;
-  for (const value of images) total += value;
-  return total / 255;
-}
-
-/** The tiny fixture as a registered dataset (own file names, checksums) and under official names. */
-function writeFixtures(): { descriptorPath: string; dir: string; officialNamesDir: string } {
-  const dir = path.join(workDir, 'fixture');
-  const officialNamesDir = path.join(workDir, 'fixture-official-names');
-  mkdirSync(dir, { recursive: true });
-  mkdirSync(officialNamesDir, { recursive: true });
-  const files = {
-    trainImages: [
-      'fixture-train-images-idx3-ubyte.gz',
-      'train-images-idx3-ubyte.gz',
-      fixture.imagesIdxGz,
-    ],
-    trainLabels: [
-      'fixture-train-labels-idx1-ubyte.gz',
-      'train-labels-idx1-ubyte.gz',
-      fixture.labelsIdxGz,
-    ],
-    testImages: [
-      'fixture-t10k-images-idx3-ubyte.gz',
-      't10k-images-idx3-ubyte.gz',
-      fixture.imagesIdxGz,
-    ],
-    testLabels: [
-      'fixture-t10k-labels-idx1-ubyte.gz',
-      't10k-labels-idx1-ubyte.gz',
-      fixture.labelsIdxGz,
-    ],
-  } as const;
-  const descriptorFiles: Record<string, { name: string; bytes: number; sha256: string }> = {};
-  for (const [key, [name, officialName, bytes]] of Object.entries(files)) {
-    writeFileSync(path.join(dir, name), bytes);
-    writeFileSync(path.join(officialNamesDir, officialName), bytes);
-    descriptorFiles[key] = { name, bytes: bytes.length, sha256: sha256(bytes) };
-  }
-  const descriptorPath = path.join(dir, 'descriptor.json');
-  writeFileSync(
-    descriptorPath,
-    JSON.stringify({
-      id: 'release-check-fixture',
-      title: 'Release check fixture',
-      files: descriptorFiles,
-      classNames: CLASS_NAMES,
-      mirrors: [],
-      imageShape: [28, 28],
-      counts: { train: FIXTURE_COUNT, test: FIXTURE_COUNT },
-    }),
-  );
-  return { descriptorPath, dir, officialNamesDir };
-}
-
-let fixtureDirs: ReturnType<typeof writeFixtures>;
-
-/** Env for the temp projects' processes: no inherited npm settings, a private cache, our registry. */
-function projectEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
-  if (!registry) throw new Error('the local registry did not start');
-  return {
-    npm_config_registry: registry.url,
-    npm_config_userconfig: registry.npmrcPath,
-    npm_config_cache: path.join(workDir, 'npm-cache'),
-    npm_config_audit: 'false',
-    npm_config_fund: 'false',
-    npm_config_update_notifier: 'false',
-    FMNIST_DATA_DIR: undefined,
-    FMNIST_MNIST_DIR: undefined,
-    FMNIST_CACHE_DIR: path.join(workDir, 'fmnist-cache'),
-    NO_COLOR: '1',
-    ...extra,
-  };
-}
-
-async function install(testCase: InstallCase): Promise<InstallResult> {
-  if (!registry) throw new Error('the local registry did not start');
-  assertLocalRegistry(registry.url);
-  const dir = path.join(workDir, 'projects', caseName(testCase));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    path.join(dir, 'package.json'),
-    JSON.stringify({
-      name: `consumer-${caseName(testCase)}`,
-      version: '0.0.0',
-      private: true,
-      type: 'module',
-    }),
-  );
-  const args = [
-    'install',
-    '--registry',
-    registry.url,
-    '--cache',
-    path.join(workDir, 'npm-cache'),
-    '--no-audit',
-    '--no-fund',
-    '--loglevel=error',
-    ...(testCase.installFlags ?? []),
-    ...testCase.install,
-    // For the TypeScript consumer only; it brings no framework.
-    '@types/node@20',
-  ];
-  const result = await runCommand('npm', args, {
-    cwd: dir,
-    env: projectEnv(),
-    dropNpmEnv: true,
-    timeoutMs: 480_000,
-  });
-  if (result.code !== 0 || !testCase.consumer) return { dir, result };
-  writeFileSync(path.join(dir, 'consumer.ts'), testCase.consumer);
-  writeFileSync(
-    path.join(dir, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'NodeNext',
-        moduleResolution: 'NodeNext',
-        strict: true,
-        types: ['node'],
-        outDir: 'out',
-        skipLibCheck: false,
-      },
-      files: ['consumer.ts'],
-    }),
-  );
-  const compiled = await runCommand(process.execPath, [tsc, '-p', 'tsconfig.json'], {
-    cwd: dir,
-    timeoutMs: 240_000,
-  });
-  return { dir, result, compiled };
-}
+let fixtureDirs: FixtureDirs;
 
 beforeAll(async () => {
   workDir = mkdtempSync(path.join(os.tmpdir(), 'fmnist-release-install-'));
-  fixtureDirs = writeFixtures();
+  fixtureDirs = writeFixtures(workDir);
   registry = await startRegistry({ workDir: path.join(workDir, 'registry') });
   for (const pkg of published) {
     if (!builds[pkg.manifest.name]?.ok) continue;
@@ -242,14 +68,11 @@ beforeAll(async () => {
   // All installs at once: they wait on the network far more than on the 2 CPUs.
   for (const testCase of cases) {
     if (!present.has(testCase.dirName)) continue;
-    const promise = install(testCase);
+    const promise = installProject(testCase, registry, workDir);
     promise.catch(() => {}); // awaited by the case's tests; never an unhandled rejection
     installs.set(caseName(testCase), promise);
   }
-  // The expected values come straight from the IDX bytes (header 8 / 16 bytes), not from core.
-  const labels = gunzipSync(readFileSync(realDataFile('t10k-labels-idx1-ubyte.gz'))).subarray(8);
-  const images = gunzipSync(readFileSync(realDataFile('t10k-images-idx3-ubyte.gz'))).subarray(16);
-  realExpected = { labelCounts: countLabels(labels), pixelSum: pixelSum(images) };
+  realExpected = realTestSplitExpected();
 }, 600_000);
 
 afterAll(async () => {
@@ -275,55 +98,6 @@ it('every public package has its own install case', () => {
     'add these to test/installCases.ts (they only get the generic import test)',
   ).toEqual([]);
 });
-
-/**
- * The packages tsc's errors are in, when every error is inside one of `prefixes` (paths under
- * node_modules/); `undefined` when any error is elsewhere (our .d.ts files, the consumer).
- * tsc still emits the consumer when it reports errors, so it can run afterwards.
- */
-function typeErrorsOnlyIn(output: string, prefixes: readonly string[]): string[] | undefined {
-  const files = [...output.matchAll(/^(\S[^(\n]*)\(\d+,\d+\): error TS\d+/gm)].map((m) => m[1]);
-  if (files.length === 0) return undefined;
-  const packages = new Set<string>();
-  for (const file of files) {
-    const inside = file.match(/(?:^|\/)node_modules\/((?:(?!node_modules\/).)*)$/)?.[1];
-    const prefix = inside && prefixes.find((candidate) => inside.startsWith(candidate));
-    if (!prefix || inside.startsWith('@fmnist/')) return undefined;
-    packages.add(
-      inside
-        .split('/')
-        .slice(0, inside.startsWith('@') ? 2 : 1)
-        .join('/'),
-    );
-  }
-  return [...packages];
-}
-
-/** Package names in node_modules, nested ones included. */
-function installedPackages(
-  nodeModules: string,
-  found = new Map<string, string>(),
-): Map<string, string> {
-  if (!existsSync(nodeModules)) return found;
-  for (const entry of readdirSync(nodeModules, { withFileTypes: true })) {
-    if (entry.name.startsWith('.')) continue;
-    const full = path.join(nodeModules, entry.name);
-    const dirs = entry.name.startsWith('@')
-      ? readdirSync(full).map((child) => path.join(full, child))
-      : [full];
-    for (const dir of dirs) {
-      const manifestPath = path.join(dir, 'package.json');
-      if (!existsSync(manifestPath)) continue;
-      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (manifest.name) found.set(`${manifest.name}@${manifest.version}`, dir);
-      installedPackages(path.join(dir, 'node_modules'), found);
-    }
-  }
-  return found;
-}
 
 for (const testCase of cases) {
   const pkg = allPackages.find((candidate) => candidate.dirName === testCase.dirName);
@@ -405,7 +179,7 @@ for (const testCase of cases) {
       const inputType = how === 'import' ? '--input-type=module' : '--input-type=commonjs';
       const result = await runCommand(process.execPath, [inputType, '-e', script], {
         cwd: dir,
-        env: projectEnv(),
+        env: projectEnv(registry, workDir),
         dropNpmEnv: true,
         timeoutMs: 120_000,
       });
@@ -434,7 +208,7 @@ for (const testCase of cases) {
 
         const ran = await runCommand(process.execPath, ['out/consumer.js'], {
           cwd: dir,
-          env: projectEnv({
+          env: projectEnv(registry, workDir, {
             FIXTURE_DESCRIPTOR: fixtureDirs.descriptorPath,
             FIXTURE_DIR: fixtureDirs.dir,
             REAL_DIR: realDataDir(),
@@ -468,7 +242,7 @@ for (const testCase of cases) {
         const run = (args: string[]) =>
           runCommand(binPath, args, {
             cwd: dir,
-            env: projectEnv(),
+            env: projectEnv(registry, workDir),
             dropNpmEnv: true,
             timeoutMs: 120_000,
           });

@@ -6,6 +6,7 @@
 // a public package without a case here still gets the generic import test, and a test fails
 // until it gets its own case.
 import type { FrameworkFamily } from '../src/frameworks.ts';
+import type { WorkspacePackage } from '../src/workspace.ts';
 
 /** The summary every consumer prints for one split (one JSON line: `{ tiny, real }`). */
 export interface SplitSummary {
@@ -94,6 +95,39 @@ const PRINT = `
 console.log(JSON.stringify({ tiny: await summarize(tiny), real: await summarize(real) }));
 `;
 
+/**
+ * The ONNX consumers' `summarize()`: the split as onnxruntime tensors (NCHW input, int64
+ * labels), with `check` (consumer source, may use `input` and `labels`) run before the summary.
+ */
+function ortSummarize(check = ''): string {
+  return `async function summarize(split: DatasetSplit): Promise<SplitSummary> {
+  const input = toOrtTensor(split, { Tensor: ort.Tensor, layout: 'nchw' });
+  const labels = toOrtLabels(split, { Tensor: ort.Tensor, type: 'int64' });
+${check}  return {
+    count: input.dims[0],
+    shape: [...input.dims],
+    labelCounts: countLabels(labels.data, split.classNames.length),
+    pixelSum: sum(input.data),
+  };
+}`;
+}
+
+/** onnx-node's check: every predicted class scores the best of a plain JS matmul. */
+const PREDICTIONS_MATCH_MATMUL = `  const classes: Uint8Array = await predictClasses(session, input);
+  // Each predicted class must score the best (within float32 rounding) in a plain JS matmul.
+  for (let n = 0; n < split.count; n++) {
+    const scores = Array.from({ length: 10 }, (_, c) => {
+      let score = 0;
+      for (let p = 0; p < 784; p++) score += input.data[n * 784 + p] * weights[p * 10 + c];
+      return score;
+    });
+    const best = Math.max(...scores);
+    if (scores[classes[n]] < best - 1e-3 * (1 + Math.abs(best))) {
+      throw new Error(\`sample \${n}: onnxruntime-node predicted \${classes[n]}, scores \${scores}\`);
+    }
+  }
+`;
+
 /** The scenarios, one per package folder. */
 export const INSTALL_CASES: readonly InstallCase[] = [
   {
@@ -150,16 +184,7 @@ ${PRINT}`,
     consumer: `${LOAD}
 import * as ort from 'onnxruntime-web';
 import { toOrtLabels, toOrtTensor } from '@fmnist/onnx';
-async function summarize(split: DatasetSplit): Promise<SplitSummary> {
-  const input = toOrtTensor(split, { Tensor: ort.Tensor, layout: 'nchw' });
-  const labels = toOrtLabels(split, { Tensor: ort.Tensor, type: 'int64' });
-  return {
-    count: input.dims[0],
-    shape: [...input.dims],
-    labelCounts: countLabels(labels.data, split.classNames.length),
-    pixelSum: sum(input.data),
-  };
-}
+${ortSummarize()}
 ${PRINT}`,
   },
   {
@@ -198,29 +223,7 @@ const bytes = encodeOnnxModel({
 const session: OrtSessionLike = await ort.InferenceSession.create(bytes);
 const declared = modelInput(session);
 if (declared.layout !== 'nchw') throw new Error(\`modelInput: \${JSON.stringify(declared)}\`);
-async function summarize(split: DatasetSplit): Promise<SplitSummary> {
-  const input = toOrtTensor(split, { Tensor: ort.Tensor, layout: 'nchw' });
-  const labels = toOrtLabels(split, { Tensor: ort.Tensor, type: 'int64' });
-  const classes: Uint8Array = await predictClasses(session, input);
-  // Each predicted class must score the best (within float32 rounding) in a plain JS matmul.
-  for (let n = 0; n < split.count; n++) {
-    const scores = Array.from({ length: 10 }, (_, c) => {
-      let score = 0;
-      for (let p = 0; p < 784; p++) score += input.data[n * 784 + p] * weights[p * 10 + c];
-      return score;
-    });
-    const best = Math.max(...scores);
-    if (scores[classes[n]] < best - 1e-3 * (1 + Math.abs(best))) {
-      throw new Error(\`sample \${n}: onnxruntime-node predicted \${classes[n]}, scores \${scores}\`);
-    }
-  }
-  return {
-    count: input.dims[0],
-    shape: [...input.dims],
-    labelCounts: countLabels(labels.data, split.classNames.length),
-    pixelSum: sum(input.data),
-  };
-}
+${ortSummarize(PREDICTIONS_MATCH_MATMUL)}
 ${PRINT}`,
   },
   {
@@ -285,3 +288,19 @@ async function summarize(split: DatasetSplit): Promise<SplitSummary> {
 ${PRINT}`,
   },
 ];
+
+/** A public package without its own case still gets installed and imported (and a test fails). */
+export function genericCase(pkg: WorkspacePackage): InstallCase {
+  return {
+    dirName: pkg.dirName,
+    install: [pkg.manifest.name],
+    frameworks: [],
+    tinyShape: () => [],
+    consumer: '',
+  };
+}
+
+/** A case's id: its `name`, else its package folder. */
+export function caseName(testCase: InstallCase): string {
+  return testCase.name ?? testCase.dirName;
+}

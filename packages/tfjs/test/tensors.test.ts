@@ -1,5 +1,6 @@
 // toTensors: pixels, labels, layouts and statistics like core, and its errors.
 import { isFmnistError, oneHot, toFloat32 } from '@fmnist/core';
+import { thrownBy } from '@fmnist/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toTensors } from '../src/index.ts';
@@ -58,12 +59,7 @@ describe('toTensors', () => {
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
     );
     for (const options of [{ layout: 'nwhc' }, { labels: 'onehot' }, { normalize: 'unit' }]) {
-      let error: unknown;
-      try {
-        toTensors(syntheticSplit(2), options as never);
-      } catch (e) {
-        error = e;
-      }
+      const error = thrownBy(() => toTensors(syntheticSplit(2), options as never));
       expect(isFmnistError(error, 'INVALID_ARGUMENT')).toBe(true);
     }
     expect(tf.memory().numTensors).toBe(before);

@@ -1,5 +1,6 @@
 // toTfDataset: core's batches as tf.data batches, reshuffling, fitDataset, errors.
 import { batches, isFmnistError } from '@fmnist/core';
+import { thrownBy } from '@fmnist/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toTfDataset } from '../src/index.ts';
@@ -101,12 +102,7 @@ describe('toTfDataset', () => {
       [syntheticSplit(), { batchSize: 0 }],
       [syntheticSplit(), { batchSize: 4, layout: 'hwc' }],
     ] as const) {
-      let error: unknown;
-      try {
-        toTfDataset(split, options as never);
-      } catch (e) {
-        error = e;
-      }
+      const error = thrownBy(() => toTfDataset(split, options as never));
       expect(isFmnistError(error, 'INVALID_ARGUMENT')).toBe(true);
     }
   });
