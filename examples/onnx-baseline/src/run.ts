@@ -175,7 +175,9 @@ export async function runOnnxBaseline(options: OnnxBaselineOptions): Promise<Onn
   const { input, layout, fixedBatch, run, tensorFor } = setup;
   try {
     // 2. Accuracy over the whole split, batches converted by @fmnist/onnx.
-    const evaluationBatchSize = fixedBatch ?? options.evaluationBatchSize ?? 1000;
+    // Never larger than the split: core refuses reused buffers bigger than what they can hold.
+    const evaluationBatchSize =
+      fixedBatch ?? Math.min(options.evaluationBatchSize ?? 1000, Math.max(1, test.count));
     const predictions = new Uint8Array(test.count);
     const evaluationStarted = performance.now();
     for (const batch of ortBatches(test, {

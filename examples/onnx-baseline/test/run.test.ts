@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DatasetSplit, isFmnistError } from '@fmnist/core';
+import { type DatasetSplit, isFmnistError, subset } from '@fmnist/core';
 import { loadDataset } from '@fmnist/core/node';
 import {
   encodeOnnxModel,
@@ -74,6 +74,15 @@ describe('runOnnxBaseline on the real test split', () => {
     expect(result.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(10_000);
     expect(result.inferenceThroughput.map((t) => t.batchSize)).toEqual([1, 64, 1000]);
     for (const t of result.inferenceThroughput) expect(t.imagesPerSecond).toBeGreaterThan(0);
+  });
+
+  it('evaluates a test split smaller than one evaluation batch (the batch shrinks to fit)', async () => {
+    const { model, metadata } = await committed('mlp');
+    const small = subset(test, { count: 300 });
+    const result = await runOnnxBaseline({ ...base(), test: small, model, metadata });
+    expect(result.testSamples).toBe(300);
+    expect(result.evaluationBatchSize).toBe(300);
+    expect(result.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(300);
   });
 
   it('gives the same accuracy with onnxruntime-web wasm, and falls back past a failing provider', async () => {
