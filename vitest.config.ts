@@ -15,7 +15,9 @@ const repoRoot = import.meta.dirname;
  * From the repository root, `vitest` runs every package as a project: a package with its own
  * `vitest.config.ts` (which merges this file) by that file, the others inline with this
  * definition. Inside a package (how `pnpm test` runs them), vitest finds this file by walking up
- * and runs that package alone, with the package folder as its root.
+ * and runs that package alone, with the package folder as its root. A package with a vite.config.ts
+ * and no vitest.config.ts passes `--config ../../vitest.config.ts`: vitest would take the vite
+ * config first.
  */
 function workspaceProjects(): TestProjectConfiguration[] {
   return ['packages', 'examples'].flatMap((group) =>

@@ -3,15 +3,17 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+// Straight from the files, not src/index.ts: this runs before core is built, outside the
+// @fmnist/source condition, so nothing here may import @fmnist/core.
+import { repoRoot } from '../src/children.ts';
 import {
   formatCases,
   formatSummary,
   readLedger,
-  repoRoot,
   resetLedger,
   resultsDir,
   summarize,
-} from '../src/index.ts';
+} from '../src/ledger.ts';
 
 export default function setup(): () => void {
   resetLedger();
