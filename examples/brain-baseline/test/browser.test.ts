@@ -3,54 +3,40 @@
 // in headless Chromium) and publishes the baseline result JSON, which this test reads back.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ServedPage, servePage } from '@fmnist/test-utils';
-import { type Browser, chromium } from 'playwright-core';
+import {
+  useServedPage,
+  waitForPageState,
+  withTab,
+} from '@fmnist-examples/baseline-kit/browser-test';
+import { chromium } from 'playwright-core';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PageState } from '../page/main.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-let served: ServedPage<Browser>;
-
-beforeAll(async () => {
-  served = await servePage({
-    build,
-    chromium,
-    vite: { configFile: path.join(root, 'vite.config.ts') },
-    tmpPrefix: 'brain-page-',
-    data: { data: 'fashion-mnist' },
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await served?.close();
+const served = useServedPage({
+  build,
+  chromium,
+  vite: { configFile: path.join(root, 'vite.config.ts') },
+  tmpPrefix: 'brain-page-',
+  data: { data: 'fashion-mnist' },
 });
 
 async function runPage(query: Record<string, string | number>): Promise<PageState> {
-  const { server, browser } = served;
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  try {
+  const { server, browser } = served();
+  return withTab(browser, async (page, errors) => {
     const search = new URLSearchParams(
       Object.entries({ mirror: server.url('data/'), ...query }).map(([k, v]) => [k, String(v)]),
     );
     await page.goto(`${server.url('index.html')}?${search}`);
-    await page.waitForFunction(
-      () =>
-        (window as unknown as { brainBaseline?: PageState }).brainBaseline?.status !== 'running',
-      undefined,
-      { timeout: 240_000, polling: 500 },
-    );
-    const state = await page.evaluate(
-      () => (window as unknown as { brainBaseline: PageState }).brainBaseline,
-    );
+    // Every status but 'running' ends the run.
+    const state = await waitForPageState<PageState>(page, 'brainBaseline', ['done', 'error'], {
+      timeout: 240_000,
+    });
     expect(errors).toEqual([]);
     return state;
-  } finally {
-    await page.close();
-  }
+  });
 }
 
 const SHORT = { train: 1000, test: 500, epochs: 2, hidden: 32, chunk: 500, seed: 3 };

@@ -1,7 +1,7 @@
 // The comparison page: the same comparison as `pnpm start`, run in the page on the GPU paths.
 // It shows sample images, live progress, the tables and the charts.
 import { type DatasetSplit, toImageData } from '@fmnist/core';
-import { bootPage } from '@fmnist-examples/baseline-kit/page';
+import { byId as $, bootPage, publishPageState } from '@fmnist-examples/baseline-kit/page';
 import { type BrowserEnvironmentOptions, browserEnvironment } from './browserEnvironment.ts';
 import { renderSvg, reportCharts } from './charts.ts';
 import { newRunId } from './merge.ts';
@@ -36,17 +36,12 @@ declare global {
   }
 }
 
-const state: ComparePageState = { status: 'idle', log: [] };
-window.fmnistCompare = state;
-
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const { state, log } = publishPageState<ComparePageState>(
+  'fmnistCompare',
+  { status: 'idle', log: [] },
+  { keep: 300, follow: true },
+);
 const form = $<HTMLFormElement>('options');
-
-function log(line: string) {
-  state.log.push(line);
-  $('log').textContent = state.log.slice(-300).join('\n');
-  $('log').scrollTop = $('log').scrollHeight;
-}
 
 function readOptions() {
   const data = new FormData(form);

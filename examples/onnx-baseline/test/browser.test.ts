@@ -1,10 +1,11 @@
 // The ONNX baseline page, built by vite and run in headless Chromium on the real test split.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, chromiumPath, type ServedPage, servePage } from '@fmnist/test-utils';
+import { chromiumArgs, chromiumPath } from '@fmnist/test-utils';
+import { useServedPage, waitForPageState } from '@fmnist-examples/baseline-kit/browser-test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OnnxBaselineResult } from '../src/run.ts';
 
 const exampleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,35 +15,28 @@ const exampleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
  * as an asset) and run in headless Chromium against the real test split served from 127.0.0.1.
  */
 describe('browser baseline (vite build + headless Chromium)', () => {
-  let served: ServedPage<Browser>;
-
-  beforeAll(async () => {
-    served = await servePage({
-      build,
-      chromium,
-      vite: { configFile: path.join(exampleDir, 'vite.config.ts'), logLevel: 'error' },
-      tmpPrefix: 'onnx-baseline-web-',
-      data: { 'data/fashion-mnist': 'fashion-mnist' },
-    });
-  }, 120_000);
-
-  afterAll(async () => {
-    await served?.close();
+  const served = useServedPage({
+    build,
+    chromium,
+    vite: { configFile: path.join(exampleDir, 'vite.config.ts'), logLevel: 'error' },
+    tmpPrefix: 'onnx-baseline-web-',
+    data: { 'data/fashion-mnist': 'fashion-mnist' },
   });
 
   async function runPage(
     query: string,
-    on: Browser = served.browser,
+    on: Browser = served().browser,
   ): Promise<{ page: Page; result: OnnxBaselineResult }> {
     const page = await on.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${served.server.url('index.html')}?${query}`);
-    await page.waitForFunction(() => window.__onnxBaseline?.status !== 'running', undefined, {
-      timeout: 110_000,
-      polling: 250,
-    });
-    const state = await page.evaluate(() => window.__onnxBaseline);
+    await page.goto(`${served().server.url('index.html')}?${query}`);
+    const state = await waitForPageState<typeof window.__onnxBaseline>(
+      page,
+      '__onnxBaseline',
+      ['done', 'error'],
+      { timeout: 110_000, polling: 250 },
+    );
     if (state?.status !== 'done') {
       throw new Error(
         `page failed: ${JSON.stringify(state)} ${errors.join('; ')}\n${await page.textContent('#log')}`,

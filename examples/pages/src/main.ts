@@ -1,5 +1,6 @@
 // The pages example: load Fashion-MNIST off the main thread, show a grid, train on WebGL, predict on a drawn image.
 import { type DatasetSplit, drawGrid, loadInWorker, subset } from '@fmnist/core';
+import { byId as $, publishPageState } from '@fmnist-examples/baseline-kit/page';
 import type * as tf from '@tensorflow/tfjs';
 import { drawPad } from './drawPad.ts';
 import { predictImage, trainModel, useWebgl } from './model.ts';
@@ -24,20 +25,12 @@ declare global {
   }
 }
 
-const state: PagesState = { status: 'loading', log: [] };
-window.fmnistPages = state;
-
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const { state, log } = publishPageState<PagesState>('fmnistPages', { status: 'loading', log: [] });
 const params = new URLSearchParams(location.search);
 /** Where the four .gz files are: public/data/ by default, any folder or URL with `?data=`. */
 const data = params.get('data') ?? './data/';
 const trainSamples = Number(params.get('trainSamples') ?? 10000);
 const epochs = Number(params.get('epochs') ?? 3);
-
-function log(line: string) {
-  state.log.push(line);
-  $('log').textContent = state.log.join('\n');
-}
 
 const pad = drawPad($<HTMLCanvasElement>('pad'));
 let train: DatasetSplit;

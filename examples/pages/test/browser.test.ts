@@ -1,44 +1,33 @@
 // The pages example behind a real `vite preview` in headless Chromium: load in a worker, the grid, training on WebGL, predictions on drawn images.
 import path from 'node:path';
-import { type PreviewedPage, previewWithData } from '@fmnist/test-utils';
-import { type Browser, chromium } from 'playwright-core';
+import {
+  usePreviewedPage,
+  waitForPageState,
+  withTab,
+} from '@fmnist-examples/baseline-kit/browser-test';
+import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { PagesState } from '../src/main.ts';
 
 const exampleRoot = path.resolve(import.meta.dirname, '..');
-
-let served: PreviewedPage<Browser>;
-
-beforeAll(async () => {
-  // The data as a user would put it: the four .gz files in the public folder's data/ (here a
-  // temporary public dir linked to FMNIST_DATA_DIR's files; no data is committed).
-  served = await previewWithData({
-    build,
-    preview,
-    chromium,
-    vite: { root: exampleRoot, configFile: path.join(exampleRoot, 'vite.config.ts') },
-    tmpPrefix: 'fmnist-pages-',
-    data: { data: 'fashion-mnist' },
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await served?.close();
+// The data as a user would put it: the four .gz files in the public folder's data/ (here a
+// temporary public dir linked to FMNIST_DATA_DIR's files; no data is committed).
+const served = usePreviewedPage({
+  build,
+  preview,
+  chromium,
+  vite: { root: exampleRoot, configFile: path.join(exampleRoot, 'vite.config.ts') },
+  tmpPrefix: 'fmnist-pages-',
+  data: { data: 'fashion-mnist' },
 });
 
 it('loads, shows the grid, trains on WebGL and predicts drawn images', async () => {
-  const page = await served.browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const state = () => page.evaluate(() => window.fmnistPages) as Promise<PagesState>;
-  const waitFor = (statuses: string[], timeout: number) =>
-    page.waitForFunction((s) => s.includes(window.fmnistPages?.status), statuses, {
-      timeout,
-      polling: 250,
-    });
-  try {
-    await page.goto(`${served.url}?trainSamples=3000&epochs=2`);
+  await withTab(served().browser, async (page, errors) => {
+    const state = () => page.evaluate(() => window.fmnistPages) as Promise<PagesState>;
+    const waitFor = (statuses: string[], timeout: number) =>
+      waitForPageState<PagesState>(page, 'fmnistPages', statuses, { timeout, polling: 250 });
+    await page.goto(`${served().url}?trainSamples=3000&epochs=2`);
     await waitFor(['ready', 'error'], 120_000);
     expect((await state()).error).toBeUndefined();
     expect((await state()).backend).toBe('webgl');
@@ -87,7 +76,5 @@ it('loads, shows the grid, trains on WebGL and predicts drawn images', async () 
     expect(drawn.probability).toBeLessThanOrEqual(1);
     expect(await page.textContent('#prediction')).toContain(drawn.className);
     expect(errors).toEqual([]);
-  } finally {
-    await page.close();
-  }
+  });
 }, 400_000);

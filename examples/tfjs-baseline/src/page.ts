@@ -5,7 +5,7 @@ import {
   type BaselineResult,
   formatProgress,
 } from '@fmnist-examples/baseline-kit';
-import { bootPage } from '@fmnist-examples/baseline-kit/page';
+import { byId as $, bootPage, publishPageState } from '@fmnist-examples/baseline-kit/page';
 import { selectBrowserBackend } from './browserBackend.ts';
 import { runTfjsBaseline, type TfjsModelKind } from './train.ts';
 
@@ -23,18 +23,13 @@ declare global {
   }
 }
 
-const state: PageState = { status: 'idle', log: [] };
-window.fmnistBaseline = state;
-
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const { state, log } = publishPageState<PageState>(
+  'fmnistBaseline',
+  { status: 'idle', log: [] },
+  { keep: 200 },
+);
 const form = $<HTMLFormElement>('options');
-const logView = $<HTMLPreElement>('log');
 const resultView = $<HTMLPreElement>('result');
-
-function log(line: string) {
-  state.log.push(line);
-  logView.textContent = state.log.slice(-200).join('\n');
-}
 
 /** Page options: form fields, pre-filled from the query string (`?model=cnn&autostart=1`). */
 function readOptions() {

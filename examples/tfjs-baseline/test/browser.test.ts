@@ -1,51 +1,40 @@
 // The tfjs baseline page built by vite and run in headless Chromium (webgl and webgpu).
 import path from 'node:path';
-import { type ServedPage, servePage } from '@fmnist/test-utils';
 import type { BaselineResult } from '@fmnist-examples/baseline-kit';
-import { type Browser, chromium } from 'playwright-core';
+import {
+  useServedPage,
+  waitForPageState,
+  withTab,
+} from '@fmnist-examples/baseline-kit/browser-test';
+import { chromium } from 'playwright-core';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { PageState } from '../src/page.ts';
 
 const exampleRoot = path.resolve(import.meta.dirname, '..');
 
-let served: ServedPage<Browser>;
-
-beforeAll(async () => {
-  // The real page, bundled by the same vite config `vite build` uses, with the official .gz files
-  // served as a mirror on the same origin (127.0.0.1 is a secure context, so the page's
-  // crypto.subtle checksum verification works). playwright gives every launch a fresh profile.
-  served = await servePage({
-    build,
-    chromium,
-    vite: { root: exampleRoot },
-    tmpPrefix: 'tfjs-baseline-page-',
-    data: { data: 'fashion-mnist' },
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await served?.close();
+// The real page, bundled by the same vite config `vite build` uses, with the official .gz files
+// served as a mirror on the same origin (127.0.0.1 is a secure context, so the page's
+// crypto.subtle checksum verification works). playwright gives every launch a fresh profile.
+const served = useServedPage({
+  build,
+  chromium,
+  vite: { root: exampleRoot },
+  tmpPrefix: 'tfjs-baseline-page-',
+  data: { data: 'fashion-mnist' },
 });
 
 async function runPage(query: Record<string, string>) {
-  const { server, browser } = served;
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  try {
+  const { server, browser } = served();
+  return withTab(browser, async (page, errors) => {
     const params = new URLSearchParams({ autostart: '1', data: '/data/', ...query });
     // server.url() drops query strings: build the URL from the base.
     await page.goto(`${server.baseUrl}index.html?${params}`);
-    await page.waitForFunction(
-      () => ['done', 'error'].includes(window.fmnistBaseline?.status),
-      undefined,
-      { timeout: 240_000, polling: 500 },
-    );
-    const state = await page.evaluate(() => window.fmnistBaseline);
+    const state = await waitForPageState<PageState>(page, 'fmnistBaseline', ['done', 'error'], {
+      timeout: 240_000,
+    });
     return { ...state, errors };
-  } finally {
-    await page.close();
-  }
+  });
 }
 
 describe('the baseline page in headless Chromium', () => {

@@ -1,21 +1,11 @@
 // Hostile and odd mirror URLs and silent mirrors, through loadDataset (core) and `fmnist download` (CLI): credentials refused up front and never shown, a query string kept, a 206 without Range retried, a slow header phase not cut, a redirect off http(s) and a DNS failure not retried, a never-answering mirror capped by deadlineMs.
 import { lookup } from 'node:dns/promises';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+import type { LoadProgress } from '@fmnist/core/node';
+import type { TestRoute } from '@fmnist/test-utils';
+import { beforeAll, expect, it } from 'vitest';
 import {
-  type DatasetSplit,
-  fsCache,
-  type LoadOptions,
-  type LoadProgress,
-  loadDataset,
-  nodePlatform,
-} from '@fmnist/core/node';
-import { startTestServer, type TestRoute, type TestServer } from '@fmnist/test-utils';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  type CaseContext,
-  cliMissing,
-  describeFailure,
+  caseTest,
+  cliCannotRun,
   FIXTURE_NAMES,
   fixtureDataset,
   fixtureRoutes,
@@ -23,23 +13,22 @@ import {
   rejection,
   runCase,
   runToEnd,
-  sameBytes,
   spawnCli,
+  useMirrorLoads,
 } from '../src/index.ts';
 
 const CATEGORY = 'inputs (mirror URLs)' as const;
 const fx = fixtureDataset('rel-urls', { count: 200, seed: 5 });
 const IMAGES = FIXTURE_NAMES.trainImages;
 const body = fx.files[IMAGES];
-const platform = { ...nodePlatform({ cacheDir: false }), env: () => undefined };
 const UNKNOWN_HOST = 'fmnist-mirror.invalid';
+const urls = useMirrorLoads(fx, { category: CATEGORY, folderPrefix: 'u' });
+const { mirror, load, expectRecovered, loadCase: urlCase } = urls;
 
-let server: TestServer;
 /** Why the DNS case cannot run here (no resolver answering ENOTFOUND), if so. */
 let dnsUnavailable: string | undefined;
 
 beforeAll(async () => {
-  server = await startTestServer();
   try {
     await lookup(UNKNOWN_HOST);
     dnsUnavailable = `${UNKNOWN_HOST} resolves here`;
@@ -48,52 +37,6 @@ beforeAll(async () => {
     if (code !== 'ENOTFOUND') dnsUnavailable = `DNS answers ${code}, not ENOTFOUND`;
   }
 });
-afterAll(async () => {
-  await server.close();
-});
-
-let mirrorCount = 0;
-function mirror(images?: TestRoute): { url: string; images: string } {
-  const folder = `u${++mirrorCount}`;
-  const url = server.mirror(folder, fixtureRoutes(fx, images ? { [IMAGES]: images } : {}));
-  return { url, images: `/${folder}/${IMAGES}` };
-}
-
-async function load(
-  ctx: CaseContext,
-  mirrors: string[],
-  extra: Partial<LoadOptions> = {},
-): Promise<{ split?: DatasetSplit; error?: unknown }> {
-  try {
-    const split = await loadDataset({
-      dataset: fx.descriptor,
-      mirrors,
-      cache: fsCache(ctx.cacheDir),
-      platform,
-      retryDelayMs: 5,
-      timeoutMs: 1000,
-      ...extra,
-    });
-    return { split };
-  } catch (error) {
-    return { error };
-  }
-}
-
-function expectRecovered(ctx: CaseContext, result: { split?: DatasetSplit; error?: unknown }) {
-  if (result.error) throw result.error;
-  expect(sameBytes(result.split!.images, fx.split.images)).toBe(true);
-  expect(existsSync(path.join(ctx.cacheDir, fx.descriptor.id, IMAGES))).toBe(true);
-}
-
-function urlCase(name: string, expected: string, body: (ctx: CaseContext) => Promise<string>) {
-  it(name, () =>
-    runCase(
-      { category: CATEGORY, name, expected, descriptors: [fx.descriptor], noTemp: true },
-      body,
-    ),
-  );
-}
 
 urlCase(
   'credentials in a mirror URL (loadDataset)',
@@ -104,48 +47,43 @@ urlCase(
     const error = await rejection(Promise.reject((await load(ctx, [secret])).error));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(JSON.stringify([error.message, error.details])).not.toMatch(/alice|hunter2/);
-    expect(server.requests(m.images)).toBe(0);
+    expect(urls.server.requests(m.images)).toBe(0);
     return 'INVALID_ARGUMENT up front, not printed';
   },
 );
 
-const cliMissingWhy = cliMissing();
-const cliSpec = {
-  category: CATEGORY,
-  name: 'credentials in --mirror (fmnist download)',
-  expected: 'exit 2, not printed',
-  noTemp: true,
-};
-if (cliMissingWhy) {
-  it.skip(cliSpec.name, () => undefined);
-  notProducible(cliSpec, `the CLI cannot run: ${cliMissingWhy}`);
-} else {
-  it(cliSpec.name, () =>
-    runCase(cliSpec, async (ctx) => {
-      const m = mirror();
-      const secret = m.url.replace('http://', 'http://alice:hunter2@');
-      const run = await runToEnd(
-        spawnCli(['download', '--cache-dir', ctx.cacheDir, '--mirror', secret]),
-      );
-      expect(run.code, run.stderr).toBe(2);
-      expect(run.stdout + run.stderr).not.toMatch(/alice|hunter2/);
-      expect(run.stderr).toContain('credentials');
-      return 'exit 2, not printed';
-    }),
-  );
-}
+caseTest(
+  {
+    category: CATEGORY,
+    name: 'credentials in --mirror (fmnist download)',
+    expected: 'exit 2, not printed',
+    noTemp: true,
+  },
+  async (ctx) => {
+    const m = mirror();
+    const secret = m.url.replace('http://', 'http://alice:hunter2@');
+    const run = await runToEnd(
+      spawnCli(['download', '--cache-dir', ctx.cacheDir, '--mirror', secret]),
+    );
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stdout + run.stderr).not.toMatch(/alice|hunter2/);
+    expect(run.stderr).toContain('credentials');
+    return 'exit 2, not printed';
+  },
+  { notProducible: cliCannotRun() },
+);
 
 urlCase('a query string on the mirror URL', 'recovered (query kept)', async (ctx) => {
   const seen: string[] = [];
   const m = mirror();
-  server.route(`/signed${m.images}`, {
+  urls.server.route(`/signed${m.images}`, {
     kind: 'handler',
     handle: (req, res) => {
       seen.push(req.url ?? '');
       res.writeHead(200, { 'content-length': body.length }).end(Buffer.from(body));
     },
   });
-  const signed = `${server.url(`signed${m.images.replace(IMAGES, '')}`)}?token=t1`;
+  const signed = `${urls.server.url(`signed${m.images.replace(IMAGES, '')}`)}?token=t1`;
   // Only the images file is routed under /signed: the labels come from the plain mirror.
   expectRecovered(ctx, await load(ctx, [signed, m.url]));
   expect(seen).toEqual([`/signed${m.images}?token=t1`]);
@@ -161,7 +99,7 @@ urlCase('206 to a request without Range, then 200', 'recovered (retry)', async (
     ],
   });
   expectRecovered(ctx, await load(ctx, [m.url]));
-  expect(server.requests(m.images)).toBe(2);
+  expect(urls.server.requests(m.images)).toBe(2);
   return 'recovered (retry)';
 });
 
@@ -170,11 +108,10 @@ urlCase(
   'DOWNLOAD_FAILED (attempts: DOWNLOAD_FAILED, DOWNLOAD_FAILED)',
   async (ctx) => {
     const m = mirror({ kind: 'bytes', status: 206, body });
-    const error = await rejection(Promise.reject((await load(ctx, [m.url], { retries: 1 })).error));
-    expect(error.code).toBe('DOWNLOAD_FAILED');
-    expect(error.message).toContain('206 Partial Content');
-    expect(existsSync(path.join(ctx.cacheDir, fx.descriptor.id, IMAGES))).toBe(false);
-    return describeFailure(error);
+    const result = await load(ctx, [m.url], { retries: 1 });
+    const outcome = await urls.expectFailed(ctx, result, 'DOWNLOAD_FAILED');
+    expect((result.error as Error).message).toContain('206 Partial Content');
+    return outcome;
   },
 );
 
@@ -204,7 +141,7 @@ urlCase(
     });
     // ~900 ms of headers against a 300 ms idle timeout, never 300 ms without a byte.
     expectRecovered(ctx, await load(ctx, [m.url], { timeoutMs: 300, retries: 0 }));
-    expect(server.requests(m.images)).toBe(1);
+    expect(urls.server.requests(m.images)).toBe(1);
     return 'recovered (not cut)';
   },
 );
@@ -216,7 +153,7 @@ urlCase(
     const a = mirror({ kind: 'redirect', location: 'ftp://127.0.0.1/file.gz' });
     const b = mirror();
     expectRecovered(ctx, await load(ctx, [a.url, b.url], { retries: 2 }));
-    expect(server.requests(a.images)).toBe(1);
+    expect(urls.server.requests(a.images)).toBe(1);
     return 'recovered (next mirror, not retried)';
   },
 );
@@ -256,8 +193,8 @@ urlCase(
   'TIMEOUT within the deadline, waiting reported',
   async (ctx) => {
     const silent: TestRoute = { kind: 'handler', handle: () => {} };
-    const folder = `u${++mirrorCount}`;
-    const url = server.mirror(
+    const folder = urls.folder();
+    const url = urls.server.mirror(
       folder,
       fixtureRoutes(fx, { [IMAGES]: silent, [FIXTURE_NAMES.trainLabels]: silent }),
     );

@@ -30,6 +30,15 @@ const conv = (seed: number, offset: number, filters: number, first: boolean) =>
 const dense = (seed: number, offset: number, units: number, activation: 'relu' | 'softmax') =>
   tf.layers.dense({ units, activation, kernelInitializer: init(seed, offset) });
 
+/** The CNNs' trunk: conv 3x3 relu -> maxpool 2, twice (`first` then `second` filters), flattened. */
+const convTrunk = (seed: number, first: number, second: number) => [
+  conv(seed, 1, first, true),
+  tf.layers.maxPooling2d({ poolSize: 2 }),
+  conv(seed, 2, second, false),
+  tf.layers.maxPooling2d({ poolSize: 2 }),
+  tf.layers.flatten(),
+];
+
 /**
  * The zoo. `mlp-128` and `cnn-small` are the tfjs baseline's models (> 88% and > 91% on
  * Fashion-MNIST, small enough for the wasm backend on two cores); `mlp-64` and `cnn-tiny` are
@@ -51,11 +60,7 @@ export const MODEL_ZOO: Readonly<Record<ZooModelName, ZooEntry>> = {
       'Conv 3x3x16 relu -> MaxPool 2 -> Conv 3x3x32 relu -> MaxPool 2 -> Flatten -> Dense 128 relu -> Dropout 0.25 -> Dense 10 softmax',
     layersName: 'cnn-small',
     layers: (seed) => [
-      conv(seed, 1, 16, true),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      conv(seed, 2, 32, false),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
+      ...convTrunk(seed, 16, 32),
       dense(seed, 3, 128, 'relu'),
       tf.layers.dropout({ rate: 0.25, seed: seed + 4 }),
       dense(seed, 5, 10, 'softmax'),
@@ -75,14 +80,7 @@ export const MODEL_ZOO: Readonly<Record<ZooModelName, ZooEntry>> = {
     description:
       'Conv 3x3x8 relu -> MaxPool 2 -> Conv 3x3x16 relu -> MaxPool 2 -> Flatten -> Dense 10 softmax',
     layersName: 'cnn_tiny',
-    layers: (seed) => [
-      conv(seed, 1, 8, true),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      conv(seed, 2, 16, false),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      dense(seed, 3, 10, 'softmax'),
-    ],
+    layers: (seed) => [...convTrunk(seed, 8, 16), dense(seed, 3, 10, 'softmax')],
   },
 };
 
