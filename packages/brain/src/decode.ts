@@ -1,5 +1,5 @@
 // Decoding `net.run()` outputs: class ids, class names, and scores with classes.
-import { argmax, FmnistError } from '@fmnist/core';
+import { argmax, type DecodedScoreRows, FmnistError, nameClasses } from '@fmnist/core';
 
 /**
  * What `net.run()` returns for a classifier: an array or `Float32Array` of scores (trained on
@@ -18,16 +18,12 @@ export interface DecodeOutputOptions {
   classNames?: readonly string[];
 }
 
-/** What {@link decodeOutput} returns: the shape every fmnist adapter's `decodeOutput` shares. */
-export interface DecodedOutput {
-  /** Number of outputs decoded (1 for a single `net.run()` output). */
-  count: number;
-  /** Scores per output: `classNames.length` when given, else the widest output. */
-  numClasses: number;
-  /** Class id with the highest score, per output; ties go to the lowest id. */
-  classes: Uint8Array;
-  /** `classNames[id]` per output, when class names were given. */
-  names?: string[];
+/**
+ * What {@link decodeOutput} returns: core's `DecodedScoreRows` plus the scores, the shape every
+ * fmnist adapter's `decodeOutput` shares. `count` is 1 for a single `net.run()` output;
+ * `numClasses` is `classNames.length` when given, else the widest output; ties go to the lowest id.
+ */
+export interface DecodedOutput extends DecodedScoreRows {
   /**
    * Row-major `count x numClasses` scores in class order; a class a hash output leaves out is
    * `-Infinity`.
@@ -85,7 +81,9 @@ export function decodeOutput(
     for (const [classId, value] of row) scores[r * numClasses + classId] = value;
   });
   const classes = Uint8Array.from(winners, (w) => w.index);
-  const names = classNames && Array.from(classes, (id) => classNames[id]);
+  // The winners, not core's argmax, pick the classes: decodeOne compares the scores as given
+  // (not rounded to float32) and has already refused NaN.
+  const names = classNames && nameClasses(classes, classNames);
   return {
     count: list.length,
     numClasses,

@@ -2,82 +2,61 @@
 // files (and broken variants of them): mirrors, fallback, checksum rejection, timeouts, Ctrl-C.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { realDataDir, startTestServer, type TestRoute, type TestServer } from '@fmnist/test-utils';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FILES, fmnist, removeDir, tempDir } from './helpers.ts';
+import { realDataDir, startTestServer, type TestRoute } from '@fmnist/test-utils';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FILES, fmnist, useRealMirror } from './helpers.ts';
 
-let server: TestServer;
-let good: string;
+const setup = useRealMirror('download');
 let missing: string;
 let corrupt: string;
 let stalled: string;
 let slow: string;
-let cacheDir: string;
-let work: string;
 
-beforeAll(async () => {
-  const dir = realDataDir('fashion-mnist');
-  server = await startTestServer();
-  good = server.mirror(
-    'good',
-    Object.fromEntries(FILES.map((name) => [name, { kind: 'file', path: path.join(dir, name) }])),
-  );
+beforeAll(() => {
   // Nothing routed under /missing/: every file is a 404.
-  missing = server.url('missing/');
+  missing = setup.server.url('missing/');
   // The real train images with one byte changed: right size, wrong sha256.
-  const damaged = new Uint8Array(readFileSync(path.join(dir, FILES[0])));
+  const damaged = new Uint8Array(readFileSync(path.join(realDataDir('fashion-mnist'), FILES[0])));
   damaged[damaged.length >> 1] ^= 0xff;
-  corrupt = server.mirror('corrupt', { [FILES[0]]: { kind: 'bytes', body: damaged } });
-  stalled = server.mirror('stalled', {
+  corrupt = setup.server.mirror('corrupt', { [FILES[0]]: { kind: 'bytes', body: damaged } });
+  stalled = setup.server.mirror('stalled', {
     [FILES[0]]: { kind: 'stall', body: damaged, afterBytes: 1000 },
   });
   const drip: TestRoute = { kind: 'drip', body: damaged, chunkBytes: 16 * 1024, intervalMs: 50 };
-  slow = server.mirror('slow', { [FILES[0]]: drip });
+  slow = setup.server.mirror('slow', { [FILES[0]]: drip });
 });
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(() => {
-  work = tempDir('download');
-  cacheDir = path.join(work, 'cache');
-  server.resetCounts();
-});
-
-afterEach(() => removeDir(work));
 
 const run = (
   args: string[],
   extra: Parameters<typeof fmnist>[1] extends infer O ? Partial<O> : never = {},
 ) =>
   fmnist(['download', '--retry-delay', '10', ...args], {
-    cacheDir,
+    cacheDir: setup.cacheDir,
     ...extra,
     env: { FMNIST_DATA_DIR: undefined, ...extra.env },
   });
 
 function cached(): string[] {
-  const folder = path.join(cacheDir, 'fashion-mnist');
+  const folder = path.join(setup.cacheDir, 'fashion-mnist');
   return existsSync(folder) ? readdirSync(folder).sort() : [];
 }
 
 function expectCacheComplete(): void {
   expect(cached()).toEqual([...FILES].sort());
   for (const name of FILES) {
-    const got = readFileSync(path.join(cacheDir, 'fashion-mnist', name));
+    const got = readFileSync(path.join(setup.cacheDir, 'fashion-mnist', name));
     expect(got.equals(readFileSync(path.join(realDataDir(), name)))).toBe(true);
   }
 }
 
 describe('fmnist download', () => {
   it('fetches all four files into the cache, with plain progress lines off a terminal', async () => {
-    const r = await run(['--mirror', good]);
+    const r = await run(['--mirror', setup.good]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expectCacheComplete();
     for (const name of FILES) {
-      expect(r.stdout).toContain(`${name}: downloading ${good}${name}`);
+      expect(r.stdout).toContain(`${name}: downloading ${setup.good}${name}`);
       expect(r.stdout).toMatch(
         new RegExp(`${name.replace(/\./g, '\\.')}: done, [\\d.]+ [kM]?B in [\\d.]+ s.*sha256 ok`),
       );
@@ -85,36 +64,39 @@ describe('fmnist download', () => {
     expect(r.stdout).toMatch(/train-images-idx3-ubyte\.gz: 50% \(/);
     expect(r.stdout).not.toContain('\x1b[');
     expect(r.stdout).toContain(
-      `All 4 files of Fashion-MNIST are in ${path.join(cacheDir, 'fashion-mnist')}`,
+      `All 4 files of Fashion-MNIST are in ${path.join(setup.cacheDir, 'fashion-mnist')}`,
     );
 
     // Read commands then use the cache (no data directory set).
-    const verify = await fmnist(['verify'], { cacheDir, env: { FMNIST_DATA_DIR: undefined } });
+    const verify = await fmnist(['verify'], {
+      cacheDir: setup.cacheDir,
+      env: { FMNIST_DATA_DIR: undefined },
+    });
     expect(verify.code).toBe(0);
-    expect(verify.stdout).toContain(path.join(cacheDir, 'fashion-mnist', FILES[0]));
+    expect(verify.stdout).toContain(path.join(setup.cacheDir, 'fashion-mnist', FILES[0]));
 
     // A second run finds valid copies and makes no request; --force downloads again.
-    server.resetCounts();
-    const again = await run(['--mirror', good]);
+    setup.server.resetCounts();
+    const again = await run(['--mirror', setup.good]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already there with the right sha256');
-    expect(server.requests(`good/${FILES[0]}`)).toBe(0);
-    const forced = await run(['--mirror', good, '--force']);
+    expect(setup.server.requests(`good/${FILES[0]}`)).toBe(0);
+    const forced = await run(['--mirror', setup.good, '--force']);
     expect(forced.code).toBe(0);
-    expect(server.requests(`good/${FILES[0]}`)).toBe(1);
+    expect(setup.server.requests(`good/${FILES[0]}`)).toBe(1);
     expectCacheComplete();
   });
 
   it('falls back to the next mirror when one does not have the files; --data-dir is the destination', async () => {
-    const dest = path.join(work, 'data');
-    const r = await run(['--mirror', missing, '--mirror', good, '--data-dir', dest]);
+    const dest = path.join(setup.work, 'data');
+    const r = await run(['--mirror', missing, '--mirror', setup.good, '--data-dir', dest]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(server.requests(`missing/${FILES[0]}`)).toBe(1);
-    expect(server.requests(`good/${FILES[0]}`)).toBe(1);
+    expect(setup.server.requests(`missing/${FILES[0]}`)).toBe(1);
+    expect(setup.server.requests(`good/${FILES[0]}`)).toBe(1);
     expect(cached()).toEqual([]);
     expect(readdirSync(dest).sort()).toEqual([...FILES].sort());
-    const verify = await fmnist(['verify', '--data-dir', dest], { cacheDir });
+    const verify = await fmnist(['verify', '--data-dir', dest], { cacheDir: setup.cacheDir });
     expect(verify.code).toBe(0);
   });
 
@@ -125,9 +107,9 @@ describe('fmnist download', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(cached()).toEqual([]);
 
-    const fallback = await run(['--mirror', corrupt, '--mirror', good]);
+    const fallback = await run(['--mirror', corrupt, '--mirror', setup.good]);
     expect(fallback.code).toBe(0);
-    expect(server.requests(`corrupt/${FILES[0]}`)).toBe(2);
+    expect(setup.server.requests(`corrupt/${FILES[0]}`)).toBe(2);
     expectCacheComplete();
   });
 
@@ -137,7 +119,7 @@ describe('fmnist download', () => {
     expect(r.stderr).toMatch(
       /Could not download train-images-idx3-ubyte\.gz after 2 attempt\(s\).*No data .* for 500 ms/,
     );
-    expect(server.requests(`stalled/${FILES[0]}`)).toBe(2);
+    expect(setup.server.requests(`stalled/${FILES[0]}`)).toBe(2);
     expect(cached()).toEqual([]);
   });
 
@@ -173,7 +155,7 @@ describe('fmnist download', () => {
     expect(sent).toBe(true);
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/^fmnist: Download of train-images-idx3-ubyte\.gz interrupted/);
-    expect(server.bytesSent(`slow/${FILES[0]}`)).toBeGreaterThan(0);
+    expect(setup.server.bytesSent(`slow/${FILES[0]}`)).toBeGreaterThan(0);
     // No final file and no leftover temporary file.
     expect(cached()).toEqual([]);
   });

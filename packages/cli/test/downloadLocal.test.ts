@@ -8,43 +8,25 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { realDataDir, startTestServer, type TestServer } from '@fmnist/test-utils';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FILES, fmnist, removeDir, tempDir } from './helpers.ts';
+import { realDataDir } from '@fmnist/test-utils';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FILES, fmnist, useRealMirror } from './helpers.ts';
 
-let server: TestServer;
-let good: string;
+const setup = useRealMirror('download-local');
 let mute: string;
-let cacheDir: string;
-let work: string;
 
-beforeAll(async () => {
-  const dir = realDataDir('fashion-mnist');
-  server = await startTestServer();
-  good = server.mirror(
-    'good',
-    Object.fromEntries(FILES.map((name) => [name, { kind: 'file', path: path.join(dir, name) }])),
-  );
+beforeAll(() => {
   // Accepts the connection and the request, and never answers.
-  mute = server.mirror('mute', { [FILES[0]]: { kind: 'handler', handle: () => {} } });
+  mute = setup.server.mirror('mute', { [FILES[0]]: { kind: 'handler', handle: () => {} } });
 });
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  work = tempDir('download-local');
-  cacheDir = path.join(work, 'cache');
-  server.resetCounts();
-});
-afterEach(() => removeDir(work));
 
-const cacheFolder = () => path.join(cacheDir, 'fashion-mnist');
+const cacheFolder = () => path.join(setup.cacheDir, 'fashion-mnist');
 const cached = () => (existsSync(cacheFolder()) ? readdirSync(cacheFolder()).sort() : []);
-const requests = () => FILES.reduce((n, name) => n + server.requests(`good/${name}`), 0);
+const requests = () => FILES.reduce((n, name) => n + setup.server.requests(`good/${name}`), 0);
 
 describe('fmnist download and local copies', () => {
   it('uses a valid FMNIST_DATA_DIR as it is and does not go to the network', async () => {
-    const r = await fmnist(['download', '--mirror', good], { cacheDir });
+    const r = await fmnist(['download', '--mirror', setup.good], { cacheDir: setup.cacheDir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(requests()).toBe(0);
@@ -57,23 +39,26 @@ describe('fmnist download and local copies', () => {
   });
 
   it('downloads the files FMNIST_DATA_DIR lacks, and everything with --force', async () => {
-    const partial = path.join(work, 'partial');
+    const partial = path.join(setup.work, 'partial');
     mkdirSync(partial);
     copyFileSync(path.join(realDataDir(), FILES[1]), path.join(partial, FILES[1]));
     const env = { FMNIST_DATA_DIR: partial };
-    const r = await fmnist(['download', '--mirror', good], { cacheDir, env });
+    const r = await fmnist(['download', '--mirror', setup.good], { cacheDir: setup.cacheDir, env });
     expect(r.code).toBe(0);
-    expect(server.requests(`good/${FILES[1]}`)).toBe(0);
-    expect(server.requests(`good/${FILES[0]}`)).toBe(1);
+    expect(setup.server.requests(`good/${FILES[1]}`)).toBe(0);
+    expect(setup.server.requests(`good/${FILES[0]}`)).toBe(1);
     expect(cached()).toEqual([FILES[0], FILES[2], FILES[3]].sort());
-    const forced = await fmnist(['download', '--mirror', good, '--force'], { cacheDir, env });
+    const forced = await fmnist(['download', '--mirror', setup.good, '--force'], {
+      cacheDir: setup.cacheDir,
+      env,
+    });
     expect(forced.code).toBe(0);
-    expect(server.requests(`good/${FILES[1]}`)).toBe(1);
+    expect(setup.server.requests(`good/${FILES[1]}`)).toBe(1);
   });
 
   it('fills the cache from --from DIR, verified, without the network', async () => {
     const r = await fmnist(['download', '--from', realDataDir()], {
-      cacheDir,
+      cacheDir: setup.cacheDir,
       env: { FMNIST_DATA_DIR: undefined },
     });
     expect(r.stderr).toBe('');
@@ -87,28 +72,28 @@ describe('fmnist download and local copies', () => {
   });
 
   it('refuses a wrong or missing file in --from DIR (exit 3) and caches nothing of it', async () => {
-    const from = path.join(work, 'from');
+    const from = path.join(setup.work, 'from');
     mkdirSync(from);
     for (const name of FILES) copyFileSync(path.join(realDataDir(), name), path.join(from, name));
     const damaged = readFileSync(path.join(from, FILES[0]));
     damaged[damaged.length >> 1] ^= 0xff;
     writeFileSync(path.join(from, FILES[0]), damaged);
     const env = { FMNIST_DATA_DIR: undefined };
-    const bad = await fmnist(['download', '--from', from], { cacheDir, env });
+    const bad = await fmnist(['download', '--from', from], { cacheDir: setup.cacheDir, env });
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain(`${path.join(from, FILES[0])} is not Fashion-MNIST's`);
     expect(cached()).not.toContain(FILES[0]);
-    const empty = path.join(work, 'empty');
+    const empty = path.join(setup.work, 'empty');
     mkdirSync(empty);
-    const none = await fmnist(['download', '--from', empty], { cacheDir, env });
+    const none = await fmnist(['download', '--from', empty], { cacheDir: setup.cacheDir, env });
     expect(none.code).toBe(3);
     expect(none.stderr).toContain(`--from ${empty} has no ${FILES[0]}`);
   });
 
   it('refuses a --mirror with credentials (exit 2) without printing them', async () => {
-    const withCreds = good.replace('http://', 'http://alice:hunter2@');
+    const withCreds = setup.good.replace('http://', 'http://alice:hunter2@');
     const r = await fmnist(['download', '--mirror', withCreds], {
-      cacheDir,
+      cacheDir: setup.cacheDir,
       env: { FMNIST_DATA_DIR: undefined },
     });
     expect(r.code).toBe(2);
@@ -121,7 +106,7 @@ describe('fmnist download and local copies', () => {
 describe('fmnist download and a mirror that never answers', () => {
   it('prints a waiting line while it waits, then fails after --timeout (exit 4)', async () => {
     const r = await fmnist(['download', '--mirror', mute, '--timeout', '9', '--retries', '0'], {
-      cacheDir,
+      cacheDir: setup.cacheDir,
       env: { FMNIST_DATA_DIR: undefined },
     });
     expect(r.code).toBe(4);
@@ -137,7 +122,7 @@ describe('fmnist download and a mirror that never answers', () => {
 
   it('stops at --deadline with exit 4, saying so', async () => {
     const r = await fmnist(['download', '--mirror', mute, '--timeout', '60', '--deadline', '1'], {
-      cacheDir,
+      cacheDir: setup.cacheDir,
       env: { FMNIST_DATA_DIR: undefined },
     });
     expect(r.code).toBe(4);
@@ -148,24 +133,24 @@ describe('fmnist download and a mirror that never answers', () => {
 
 describe('--split strings and --dataset names', () => {
   it('reads a split string like tfds, and fashion_mnist as a dataset name', async () => {
-    const whole = await fmnist(['show', '9995', '--split', 'test'], { cacheDir });
+    const whole = await fmnist(['show', '9995', '--split', 'test'], { cacheDir: setup.cacheDir });
     const sliced = await fmnist(
       ['show', '0', '--split', 'test[-5:]', '--dataset', 'fashion_mnist'],
       {
-        cacheDir,
+        cacheDir: setup.cacheDir,
       },
     );
     expect(sliced.stderr).toBe('');
     expect(sliced.code).toBe(0);
     const label = (out: string) => /label (\d+ \(.*\))/.exec(out)?.[1];
     expect(label(sliced.stdout)).toBe(label(whole.stdout));
-    const out = await fmnist(['show', '5', '--split', 'test[:5]'], { cacheDir });
+    const out = await fmnist(['show', '5', '--split', 'test[:5]'], { cacheDir: setup.cacheDir });
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('has 5 images');
   });
 
   it('refuses a bad split string with exit 2, quoting it and the grammar', async () => {
-    const r = await fmnist(['show', '0', '--split', 'train[:10'], { cacheDir });
+    const r = await fmnist(['show', '0', '--split', 'train[:10'], { cacheDir: setup.cacheDir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('"train[:10"');
     expect(r.stderr).toContain('Grammar');

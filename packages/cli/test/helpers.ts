@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { realDataDir } from '@fmnist/test-utils';
+import { realDataDir, startTestServer, type TestServer } from '@fmnist/test-utils';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
 /** The real binary, as a user runs it. */
 export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/fmnist.js');
@@ -119,3 +120,42 @@ export const FILES = [
   't10k-images-idx3-ubyte.gz',
   't10k-labels-idx1-ubyte.gz',
 ] as const;
+
+/** What {@link useRealMirror} sets up; its fields are filled in by the hooks, so read them in tests. */
+export interface RealMirror {
+  /** The 127.0.0.1 test server of the file (request counts reset before each test). */
+  server: TestServer;
+  /** Mirror URL under which the server serves the four real Fashion-MNIST files. */
+  good: string;
+  /** A fresh temporary folder per test, removed after it. */
+  work: string;
+  /** `work/cache`, the cache folder a test passes to {@link fmnist}. */
+  cacheDir: string;
+}
+
+/**
+ * Registers the hooks of a `fmnist download` test file: one test server for the file with the
+ * real files as the `good` mirror, and a fresh work folder (with its cache folder) per test. The
+ * file's own `beforeAll` may add more mirrors to `server`.
+ */
+export function useRealMirror(prefix: string): RealMirror {
+  const setup = {} as RealMirror;
+  beforeAll(async () => {
+    const dir = realDataDir('fashion-mnist');
+    setup.server = await startTestServer();
+    setup.good = setup.server.mirror(
+      'good',
+      Object.fromEntries(FILES.map((name) => [name, { kind: 'file', path: path.join(dir, name) }])),
+    );
+  });
+  afterAll(async () => {
+    await setup.server.close();
+  });
+  beforeEach(() => {
+    setup.work = tempDir(prefix);
+    setup.cacheDir = path.join(setup.work, 'cache');
+    setup.server.resetCounts();
+  });
+  afterEach(() => removeDir(setup.work));
+  return setup;
+}

@@ -2,8 +2,7 @@
 import type { DatasetFile } from './datasets.ts';
 import { isFmnistError } from './errors.ts';
 import { type ByteCache, cacheKey } from './platform.ts';
-import type { FoundFile, SourceContext } from './source.ts';
-import { verifyWithProgress } from './verify.ts';
+import { type FoundFile, type SourceContext, verifyStored } from './source.ts';
 
 /** The verified entry, or `undefined` (a damaged or foreign entry is removed first). */
 async function readVerified(
@@ -14,19 +13,13 @@ async function readVerified(
 ): Promise<FoundFile | undefined> {
   const bytes = await cache.get(key);
   if (bytes === undefined) return undefined;
-  const source = `cache:${key}`;
   try {
-    await verifyWithProgress(file, bytes, ctx.platform, {
-      source,
-      attempt: 0,
-      progress: ctx.progress,
-    });
+    return await verifyStored(file, bytes, `cache:${key}`, ctx);
   } catch (error) {
     if (!isFmnistError(error, 'CHECKSUM_MISMATCH')) throw error;
     await cache.remove(key);
     return undefined;
   }
-  return { bytes, source, attempt: 0 };
 }
 
 /**

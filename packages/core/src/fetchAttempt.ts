@@ -87,6 +87,17 @@ export async function fetchOnce(ctx: AttemptContext): Promise<Uint8Array> {
   let loaded = 0;
   let total: number | undefined;
   let probe: ReturnType<typeof watchHeaderBytes> | undefined = watchHeaderBytes(url);
+  // Where this attempt stands, as a download or waiting event.
+  const report = (phase: 'download' | 'waiting', waitedMs?: number) =>
+    ctx.progress({
+      file: file.name,
+      url,
+      loaded,
+      total,
+      attempt,
+      phase,
+      ...(waitedMs === undefined ? {} : { waitedMs }),
+    });
   const idleMs = () => {
     const seen = probe?.bytes();
     if (seen !== undefined && seen > headerBytes) {
@@ -115,15 +126,7 @@ export async function fetchOnce(ctx: AttemptContext): Promise<Uint8Array> {
     const idle = idleMs();
     // Timers may fire a little early against performance.now(): allow 10 %.
     if (idle < ctx.waitingIntervalMs * 0.9) return;
-    ctx.progress({
-      file: file.name,
-      url,
-      loaded,
-      total,
-      attempt,
-      phase: 'waiting',
-      waitedMs: Math.round(idle),
-    });
+    report('waiting', Math.round(idle));
   }, ctx.waitingIntervalMs);
   const onOuterAbort = () => controller.abort(ctx.signal?.reason);
   ctx.signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -252,7 +255,7 @@ export async function fetchOnce(ctx: AttemptContext): Promise<Uint8Array> {
 
     // Preallocate the announced size (bounded, since the header is the server's word).
     let buffer = new Uint8Array(Math.min(total ?? 64 * 1024, 256 * 1024 * 1024));
-    ctx.progress({ file: file.name, url, loaded, total, attempt, phase: 'download' });
+    report('download');
     if (response.body) {
       const reader = response.body.getReader();
       try {
@@ -274,14 +277,7 @@ export async function fetchOnce(ctx: AttemptContext): Promise<Uint8Array> {
           }
           buffer.set(bytes, loaded);
           loaded += bytes.length;
-          ctx.progress({
-            file: file.name,
-            url,
-            loaded,
-            total,
-            attempt,
-            phase: 'download',
-          });
+          report('download');
         }
       } finally {
         reader.releaseLock();

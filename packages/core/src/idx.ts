@@ -200,26 +200,25 @@ function decodeBody(
   return newTypedArray(type, buffer, offset, count);
 }
 
+/** The typed array of each element type, as a constructor of views on a buffer. */
+const ARRAY_OF: Readonly<
+  Record<IdxType, new (buffer: ArrayBufferLike, offset: number, count: number) => IdxData>
+> = {
+  uint8: Uint8Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};
+
 function newTypedArray(
   type: IdxType,
   buffer: ArrayBufferLike,
   offset: number,
   count: number,
 ): IdxData {
-  switch (type) {
-    case 'uint8':
-      return new Uint8Array(buffer, offset, count);
-    case 'int8':
-      return new Int8Array(buffer, offset, count);
-    case 'int16':
-      return new Int16Array(buffer, offset, count);
-    case 'int32':
-      return new Int32Array(buffer, offset, count);
-    case 'float32':
-      return new Float32Array(buffer, offset, count);
-    case 'float64':
-      return new Float64Array(buffer, offset, count);
-  }
+  return new ARRAY_OF[type](buffer, offset, count);
 }
 
 /**

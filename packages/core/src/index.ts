@@ -114,8 +114,8 @@ export type { DistributedShardOptions } from './distributedShard.ts';
 export { distributedShardIndices, distributedShardSize } from './distributedShard.ts';
 export type { Batch, BatchOptions } from './batches.ts';
 export { batchCount, batches, batchesAsync } from './batches.ts';
-export type { Evaluation } from './metrics.ts';
-export { argmax, evaluate } from './metrics.ts';
+export type { DecodedScoreRows, Evaluation } from './metrics.ts';
+export { argmax, decodeScoreRows, evaluate, nameClasses } from './metrics.ts';
 
 // The browser: pageMirrors.ts (relative and mixed-content mirrors), browserCache.ts (persistent
 // cache), workerLoad.ts (loading in a Web Worker; worker side: loadWorker.ts, the ./worker entry),

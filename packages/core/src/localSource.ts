@@ -3,8 +3,7 @@
 import { describeDataDirOrigin, localFileNames } from './dataDir.ts';
 import type { DatasetFile } from './datasets.ts';
 import { FmnistError, isFmnistError } from './errors.ts';
-import type { FoundFile, SourceContext } from './source.ts';
-import { verifyWithProgress } from './verify.ts';
+import { type FoundFile, type SourceContext, verifyStored } from './source.ts';
 
 function joinPath(dir: string, name: string): string {
   return /[\\/]$/.test(dir) ? dir + name : `${dir}/${name}`;
@@ -62,14 +61,9 @@ export async function fromLocal(
       throw error;
     }
     if (bytes === undefined) continue;
-    const source = joinPath(local.dir, name);
     try {
       // Decided by content, not by name: gzip (as published or re-compressed) or unpacked.
-      await verifyWithProgress(file, bytes, ctx.platform, {
-        source,
-        attempt: 0,
-        progress: ctx.progress,
-      });
+      return await verifyStored(file, bytes, joinPath(local.dir, name), ctx);
     } catch (error) {
       if (!local.strict && isFmnistError(error, 'CHECKSUM_MISMATCH')) return undefined;
       if (isFmnistError(error, 'CHECKSUM_MISMATCH')) {
@@ -81,7 +75,6 @@ export async function fromLocal(
       }
       throw error;
     }
-    return { bytes, source, attempt: 0 };
   }
   if (!local.strict) return undefined;
   throw new FmnistError(

@@ -1,4 +1,4 @@
-// Metrics: argmax over score rows and the accuracy / per-class / confusion-matrix evaluation.
+// Metrics: argmax and decoding of score rows, and the accuracy / per-class / confusion evaluation.
 import { FmnistError } from './errors.ts';
 
 /**
@@ -47,6 +47,52 @@ export function argmax(scores: ArrayLike<number>, count: number, numClasses: num
     result[row] = best;
   }
   return result;
+}
+
+/**
+ * The decoded rows of a score matrix: what {@link decodeScoreRows} returns, and the part every
+ * fmnist adapter's `DecodedOutput` extends.
+ */
+export interface DecodedScoreRows {
+  /** Number of samples (rows). */
+  count: number;
+  /** Scores per sample (the row width). */
+  numClasses: number;
+  /** Predicted class id per sample ({@link argmax}: ties go to the lowest id, NaN never wins). */
+  classes: Uint8Array;
+  /** Class names of the predictions, when class names were given (`'?'` for an id without one). */
+  names?: string[];
+}
+
+/**
+ * Decodes a row-major `count x numClasses` score matrix: the highest-scoring class of each row
+ * (via {@link argmax}) and, with `classNames`, its name. The adapters' `decodeOutput` read their
+ * framework's output into rows and call this, so they decode alike.
+ *
+ * @param scores `count * numClasses` numbers (logits or probabilities).
+ * @param count Number of rows.
+ * @param numClasses Row width, 1 to 256.
+ * @param classNames Names by class id, e.g. `split.classNames`; fills `names`.
+ * @throws FmnistError `INVALID_ARGUMENT` as {@link argmax}.
+ */
+export function decodeScoreRows(
+  scores: ArrayLike<number>,
+  count: number,
+  numClasses: number,
+  classNames?: readonly string[],
+): DecodedScoreRows {
+  const classes = argmax(scores, count, numClasses);
+  return { count, numClasses, classes, names: classNames && nameClasses(classes, classNames) };
+}
+
+/**
+ * The class name of each class id; `'?'` for an id that `classNames` has no name for (a model with
+ * more outputs than the split has classes), so a list of names never holds `undefined`.
+ *
+ * @example nameClasses(decoded.classes, test.classNames) // ['Ankle boot', 'Pullover', ...]
+ */
+export function nameClasses(classes: ArrayLike<number>, classNames: readonly string[]): string[] {
+  return Array.from(classes, (id) => classNames[id] ?? '?');
 }
 
 /** What {@link evaluate} returns. */

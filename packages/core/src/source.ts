@@ -1,10 +1,11 @@
 // What every source of a dataset file (local directory, cache, mirrors) is given, and what it hands the loader: verified bytes and where they came from.
 
 import type { DataDirChoice } from './dataDir.ts';
-import type { DatasetDescriptor } from './datasets.ts';
+import type { DatasetDescriptor, DatasetFile } from './datasets.ts';
 import type { DownloadOptions } from './download.ts';
 import type { ByteCache, Platform } from './platform.ts';
 import type { ProgressListener } from './progress.ts';
+import { verifyWithProgress } from './verify.ts';
 
 /** Bytes a source found and verified. */
 export interface FoundFile {
@@ -32,4 +33,24 @@ export interface SourceContext {
   signal: AbortSignal;
   /** Receives progress; never throws. */
   progress: ProgressListener;
+}
+
+/**
+ * Verifies bytes a source read from storage (a local directory or the cache: attempt 0), with the
+ * load's progress events, and hands them over as a {@link FoundFile}.
+ *
+ * @throws FmnistError as {@link verifyWithProgress} (`CHECKSUM_MISMATCH` for other bytes).
+ */
+export async function verifyStored(
+  file: DatasetFile,
+  bytes: Uint8Array,
+  source: string,
+  ctx: SourceContext,
+): Promise<FoundFile> {
+  await verifyWithProgress(file, bytes, ctx.platform, {
+    source,
+    attempt: 0,
+    progress: ctx.progress,
+  });
+  return { bytes, source, attempt: 0 };
 }

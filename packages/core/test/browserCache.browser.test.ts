@@ -3,28 +3,18 @@ import { describeCacheContract } from '@fmnist/test-utils';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { descriptor, test as fixture } from './loadFixtures.ts';
-import {
-  FIXTURE_FILES,
-  makeViteSite,
-  openPage,
-  type RunningServer,
-  type ViteSite,
-} from './viteSite.ts';
+import { FIXTURE_FILES, inPage, openPage, useSiteServer, useViteSite } from './viteSite.ts';
 
-let site: ViteSite;
-let server: RunningServer;
+const site = useViteSite({ fixture: FIXTURE_FILES });
+const server = useSiteServer(site, 'dev');
 let contractPage: Page;
 
 beforeAll(async () => {
-  site = await makeViteSite({ fixture: FIXTURE_FILES });
-  server = await site.dev();
   contractPage = (await openPage(site.browser, server.url)).page;
 }, 120_000);
 
 afterAll(async () => {
   await contractPage?.context().close();
-  await server?.close();
-  await site?.close();
 });
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
@@ -98,8 +88,7 @@ function loadFixture(page: Page, options: { storage?: 'indexeddb' } = {}) {
 
 describe('the default browser platform caches in browserCache', () => {
   it('reads the data with zero requests after a reload, and replaces a tampered entry', async () => {
-    const { context, page } = await openPage(site.browser, server.url);
-    try {
+    await inPage(site, server, async ({ page }) => {
       server.resetCounts();
       const first = await loadFixture(page);
       expect(first.count).toBe(20);
@@ -145,14 +134,11 @@ describe('the default browser platform caches in browserCache', () => {
 
       await page.evaluate(() => window.core.browserCache().clear());
       expect((await page.evaluate(() => window.core.browserCache().size())).entries).toBe(0);
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 
   it('caches in IndexedDB where asked, across a reload', async () => {
-    const { context, page } = await openPage(site.browser, server.url);
-    try {
+    await inPage(site, server, async ({ page }) => {
       server.resetCounts();
       await loadFixture(page, { storage: 'indexeddb' });
       expect(server.counts.size).toBe(2);
@@ -165,14 +151,11 @@ describe('the default browser platform caches in browserCache', () => {
         'cache:fixture-ds/test-labels.gz',
       ]);
       expect(server.counts.size).toBe(0);
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 
   it('loads on without caching when the quota is full, and set says CACHE_IO', async () => {
-    const { context, page } = await openPage(site.browser, server.url);
-    try {
+    await inPage(site, server, async ({ context, page }) => {
       const cdp = await context.newCDPSession(page);
       await cdp.send('Storage.overrideQuotaForOrigin', {
         origin: new URL(server.url).origin,
@@ -191,14 +174,11 @@ describe('the default browser platform caches in browserCache', () => {
       });
       expect(refused).toMatchObject({ reason: 'quota', continueWithoutCache: true });
       expect((await page.evaluate(() => window.core.browserCache().size())).entries).toBe(0);
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 
   it('loads without any cache with cache: false', async () => {
-    const { context, page } = await openPage(site.browser, server.url);
-    try {
+    await inPage(site, server, async ({ page }) => {
       const stored = await page.evaluate(async (dataset) => {
         const { loadDataset, browserPlatform, browserCache } = window.core;
         await loadDataset({
@@ -211,8 +191,6 @@ describe('the default browser platform caches in browserCache', () => {
         return (await browserCache().size()).entries;
       }, descriptor('fixture-ds'));
       expect(stored).toBe(0);
-    } finally {
-      await context.close();
-    }
+    });
   }, 60_000);
 });

@@ -11,6 +11,12 @@ import { isFmnistError } from '../src/errors.ts';
 
 const known = ['fashion-mnist', 'mnist'] as const;
 
+/** The body of a `name -> id` table row: `lookup(name, known)` gives `id`. */
+const resolvesTo =
+  (lookup: (name: string, ids: readonly string[]) => string | undefined) =>
+  (name: string, id: string) =>
+    expect(lookup(name, known)).toBe(id);
+
 describe('normalizeDatasetName', () => {
   it.each([
     ['fashion-mnist', 'fashion-mnist'],
@@ -23,9 +29,7 @@ describe('normalizeDatasetName', () => {
     ['mnist', 'mnist'],
     ['MNIST', 'mnist'],
     ['Mnist', 'mnist'],
-  ])('%s -> %s', (name, id) => {
-    expect(normalizeDatasetName(name, known)).toBe(id);
-  });
+  ])('%s -> %s', resolvesTo(normalizeDatasetName));
 
   it('returns undefined for unknown or empty names', () => {
     expect(normalizeDatasetName('kmnist', known)).toBeUndefined();
@@ -66,9 +70,7 @@ describe('suggestDatasetName', () => {
     ['mnsit', 'mnist'],
     ['kmnist', 'mnist'],
     ['emnist', 'mnist'],
-  ])('%s -> %s', (name, id) => {
-    expect(suggestDatasetName(name, known)).toBe(id);
-  });
+  ])('%s -> %s', resolvesTo(suggestDatasetName));
 
   it('suggests nothing when nothing is close', () => {
     expect(suggestDatasetName('cifar10', known)).toBeUndefined();

@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as main from '@fmnist/core';
 import {
+  type DatasetDescriptor,
   fashionMnist,
   type LoadProgress,
   loadDataset,
@@ -16,78 +17,77 @@ import {
 import { realDataFile } from '@fmnist/test-utils';
 import { describe, expect, it } from 'vitest';
 import { failure, sha256 } from './helpers.ts';
-import {
-  descriptor,
-  expectSplit,
-  fast,
-  platformWith,
-  serveFixtures,
-  server,
-  test,
-  tmp,
-  train,
-  useServerAndTmp,
-} from './loadFixtures.ts';
+import * as fx from './loadFixtures.ts';
 
-useServerAndTmp();
+fx.useServerAndTmp();
+
+/** Loads the train split of `ds` with the file cache in `cacheDir`. */
+const loadWithCache = (ds: DatasetDescriptor, cacheDir: string) =>
+  loadDataset({ dataset: ds, platform: fx.platformWith({}, cacheDir), ...fx.fast });
+
+/** Serves the real Fashion-MNIST test images under `/<folder>/`, with the labels of `labels`. */
+const serveRealTest = (folder: string, labels: 'fashion-mnist' | 'mnist' = 'fashion-mnist') =>
+  fx.server.mirror(folder, {
+    't10k-images-idx3-ubyte.gz': { kind: 'file', path: realDataFile('t10k-images-idx3-ubyte.gz') },
+    't10k-labels-idx1-ubyte.gz': {
+      kind: 'file',
+      path: realDataFile('t10k-labels-idx1-ubyte.gz', labels),
+    },
+  });
 
 describe('loadDataset with cache and downloads', () => {
   it('downloads once, then serves the second call from the cache', async () => {
-    const ds = descriptor('cached', [serveFixtures(server, 'cached')]);
-    const cacheDir = path.join(tmp, 'cache');
-    const first = await loadDataset({ dataset: ds, platform: platformWith({}, cacheDir), ...fast });
-    expectSplit(first, train);
-    expect(server.requests('/cached/train-images.gz')).toBe(1);
+    const ds = fx.served('cached');
+    const cacheDir = path.join(fx.tmp, 'cache');
+    const first = await loadWithCache(ds, cacheDir);
+    fx.expectSplit(first, fx.train);
+    expect(fx.server.requests('/cached/train-images.gz')).toBe(1);
     expect(await readFile(path.join(cacheDir, 'cached', 'train-images.gz'))).toEqual(
-      Buffer.from(train.imagesIdxGz),
+      Buffer.from(fx.train.imagesIdxGz),
     );
-    const second = await loadDataset({
-      dataset: ds,
-      platform: platformWith({}, cacheDir),
-      ...fast,
-    });
-    expectSplit(second, train);
-    expect(server.requests('/cached/train-images.gz')).toBe(1);
-    expect(server.requests('/cached/train-labels.gz')).toBe(1);
+    const second = await loadWithCache(ds, cacheDir);
+    fx.expectSplit(second, fx.train);
+    expect(fx.server.requests('/cached/train-images.gz')).toBe(1);
+    expect(fx.server.requests('/cached/train-labels.gz')).toBe(1);
   });
 
   it('takes cacheDir in the Node entry and ignores the cache with cache: false', async () => {
-    const ds = descriptor('cache-dir', [serveFixtures(server, 'cache-dir')]);
-    const cacheDir = path.join(tmp, 'node-cache');
-    await loadDataset({ dataset: ds, cacheDir, ...fast });
+    const ds = fx.served('cache-dir');
+    const cacheDir = path.join(fx.tmp, 'node-cache');
+    await loadDataset({ dataset: ds, cacheDir, ...fx.fast });
     expect(existsSync(path.join(cacheDir, 'cache-dir', 'train-labels.gz'))).toBe(true);
-    await loadDataset({ dataset: ds, cacheDir, ...fast });
-    expect(server.requests('/cache-dir/train-labels.gz')).toBe(1);
-    await loadDataset({ dataset: ds, cache: false, ...fast });
-    expect(server.requests('/cache-dir/train-labels.gz')).toBe(2);
+    await loadDataset({ dataset: ds, cacheDir, ...fx.fast });
+    expect(fx.server.requests('/cache-dir/train-labels.gz')).toBe(1);
+    await loadDataset({ dataset: ds, cache: false, ...fx.fast });
+    expect(fx.server.requests('/cache-dir/train-labels.gz')).toBe(2);
   });
 
   it('detects a corrupted cache file, deletes it and downloads again', async () => {
-    const ds = descriptor('corrupt', [serveFixtures(server, 'corrupt')]);
-    const cacheDir = path.join(tmp, 'cache');
+    const ds = fx.served('corrupt');
+    const cacheDir = path.join(fx.tmp, 'cache');
     const cached = path.join(cacheDir, 'corrupt', 'train-images.gz');
-    await loadDataset({ dataset: ds, platform: platformWith({}, cacheDir), ...fast });
-    const damaged = Buffer.from(train.imagesIdxGz);
+    await loadWithCache(ds, cacheDir);
+    const damaged = Buffer.from(fx.train.imagesIdxGz);
     damaged[damaged.length >> 1] ^= 0xff;
     await writeFile(cached, damaged);
-    const split = await loadDataset({ dataset: ds, platform: platformWith({}, cacheDir), ...fast });
-    expectSplit(split, train);
-    expect(server.requests('/corrupt/train-images.gz')).toBe(2);
-    expect(server.requests('/corrupt/train-labels.gz')).toBe(1);
-    expect(await readFile(cached)).toEqual(Buffer.from(train.imagesIdxGz));
+    const split = await loadWithCache(ds, cacheDir);
+    fx.expectSplit(split, fx.train);
+    expect(fx.server.requests('/corrupt/train-images.gz')).toBe(2);
+    expect(fx.server.requests('/corrupt/train-labels.gz')).toBe(1);
+    expect(await readFile(cached)).toEqual(Buffer.from(fx.train.imagesIdxGz));
   });
 
   it('rejects a wrong download with CHECKSUM_MISMATCH and caches nothing', async () => {
-    const mirror = server.mirror('wrong', {
-      'train-images.gz': { kind: 'bytes', body: test.imagesIdxGz },
-      'train-labels.gz': { kind: 'bytes', body: train.labelsIdxGz },
+    const mirror = fx.server.mirror('wrong', {
+      'train-images.gz': { kind: 'bytes', body: fx.test.imagesIdxGz },
+      'train-labels.gz': { kind: 'bytes', body: fx.train.labelsIdxGz },
     });
-    const cacheDir = path.join(tmp, 'cache');
+    const cacheDir = path.join(fx.tmp, 'cache');
     const error = await failure(
       loadDataset({
-        dataset: descriptor('wrong', [mirror]),
-        platform: platformWith({}, cacheDir),
-        ...fast,
+        dataset: fx.descriptor('wrong', [mirror]),
+        platform: fx.platformWith({}, cacheDir),
+        ...fx.fast,
       }),
     );
     expect(error.code).toBe('CHECKSUM_MISMATCH');
@@ -96,24 +96,15 @@ describe('loadDataset with cache and downloads', () => {
   });
 
   it('rejects real MNIST bytes served under the Fashion-MNIST name, caching nothing', async () => {
-    const mirror = server.mirror('mnist-as-fashion', {
-      't10k-images-idx3-ubyte.gz': {
-        kind: 'file',
-        path: realDataFile('t10k-images-idx3-ubyte.gz'),
-      },
-      't10k-labels-idx1-ubyte.gz': {
-        kind: 'file',
-        path: realDataFile('t10k-labels-idx1-ubyte.gz', 'mnist'),
-      },
-    });
+    const mirror = serveRealTest('mnist-as-fashion', 'mnist');
     const cache = memoryCache();
     const error = await failure(
       loadFashionMnist({
         split: 'test',
         mirrors: [mirror],
         cache,
-        platform: platformWith(),
-        ...fast,
+        platform: fx.platformWith(),
+        ...fx.fast,
       }),
     );
     expect(error.code).toBe('CHECKSUM_MISMATCH');
@@ -124,24 +115,15 @@ describe('loadDataset with cache and downloads', () => {
   });
 
   it('downloads and loads the real Fashion-MNIST test split over HTTP', async () => {
-    const mirror = server.mirror('real', {
-      't10k-images-idx3-ubyte.gz': {
-        kind: 'file',
-        path: realDataFile('t10k-images-idx3-ubyte.gz'),
-      },
-      't10k-labels-idx1-ubyte.gz': {
-        kind: 'file',
-        path: realDataFile('t10k-labels-idx1-ubyte.gz'),
-      },
-    });
-    const cacheDir = path.join(tmp, 'cache');
+    const mirror = serveRealTest('real');
+    const cacheDir = path.join(fx.tmp, 'cache');
     const events: LoadProgress[] = [];
     const split = await loadFashionMnist({
       split: 'test',
       mirrors: [mirror],
-      platform: platformWith({}, cacheDir),
+      platform: fx.platformWith({}, cacheDir),
       onProgress: (p) => events.push(p),
-      ...fast,
+      ...fx.fast,
     });
     expect(split.count).toBe(10000);
     expect(split.images.length).toBe(10000 * 28 * 28);
@@ -160,58 +142,58 @@ describe('loadDataset with cache and downloads', () => {
   });
 
   it('reports an unusable cache directory as CACHE_IO naming the path', async () => {
-    const blocked = path.join(tmp, 'file-not-dir');
+    const blocked = path.join(fx.tmp, 'file-not-dir');
     await writeFile(blocked, 'x');
-    const ds = descriptor('blocked', [serveFixtures(server, 'blocked')]);
+    const ds = fx.served('blocked');
     const error = await failure(
-      loadDataset({ dataset: ds, platform: platformWith({}, blocked), ...fast }),
+      loadDataset({ dataset: ds, platform: fx.platformWith({}, blocked), ...fx.fast }),
     );
     expect(error.code).toBe('CACHE_IO');
     expect(error.message).toContain(blocked);
   });
 
   it('allows http mirrors for files without sha256 only when the descriptor or option says so', async () => {
-    const ds = descriptor('unsigned', [serveFixtures(server, 'unsigned')]);
+    const ds = fx.served('unsigned');
     for (const key of ['testImages', 'testLabels'] as const) {
       const { sha256: _omit, ...rest } = ds.files[key];
       ds.files[key] = rest;
     }
     const refused = await failure(
-      loadDataset({ dataset: ds, split: 'test', platform: platformWith(), ...fast }),
+      loadDataset({ dataset: ds, split: 'test', platform: fx.platformWith(), ...fx.fast }),
     );
     expect(refused.code).toBe('DOWNLOAD_FAILED');
     expect(refused.message).toMatch(/non-https/);
-    expect(server.requests('/unsigned/test-images.gz')).toBe(0);
-    expectSplit(
+    expect(fx.server.requests('/unsigned/test-images.gz')).toBe(0);
+    fx.expectSplit(
       await loadDataset({
         dataset: ds,
         split: 'test',
-        platform: platformWith(),
+        platform: fx.platformWith(),
         allowInsecure: true,
-        ...fast,
+        ...fx.fast,
       }),
-      test,
+      fx.test,
     );
-    expectSplit(
+    fx.expectSplit(
       await loadDataset({
         dataset: { ...ds, allowInsecureMirrors: true },
         split: 'test',
-        platform: platformWith(),
-        ...fast,
+        platform: fx.platformWith(),
+        ...fx.fast,
       }),
-      test,
+      fx.test,
     );
   });
 
   it('fetches images and labels concurrently, and one failure stops the other', async () => {
-    const mirror = server.mirror('concurrent', {
-      'train-labels.gz': { kind: 'stall', body: train.labelsIdxGz, afterBytes: 10 },
+    const mirror = fx.server.mirror('concurrent', {
+      'train-labels.gz': { kind: 'stall', body: fx.train.labelsIdxGz, afterBytes: 10 },
     });
     const started = performance.now();
     const error = await failure(
       loadDataset({
-        dataset: descriptor('concurrent', [mirror]),
-        platform: platformWith(),
+        dataset: fx.descriptor('concurrent', [mirror]),
+        platform: fx.platformWith(),
         retryDelayMs: 1,
         timeoutMs: 60_000,
       }),
@@ -219,21 +201,21 @@ describe('loadDataset with cache and downloads', () => {
     // The images 404 fails the load at once; the labels request had already started.
     expect(error.code).toBe('DOWNLOAD_FAILED');
     expect(error.message).toContain('train-images.gz');
-    expect(server.requests('/concurrent/train-labels.gz')).toBe(1);
+    expect(fx.server.requests('/concurrent/train-labels.gz')).toBe(1);
     expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('aborts with ABORTED', async () => {
-    const mirror = server.mirror('abort', {
-      'train-images.gz': { kind: 'stall', body: train.imagesIdxGz, afterBytes: 10 },
-      'train-labels.gz': { kind: 'stall', body: train.labelsIdxGz, afterBytes: 10 },
+    const mirror = fx.server.mirror('abort', {
+      'train-images.gz': { kind: 'stall', body: fx.train.imagesIdxGz, afterBytes: 10 },
+      'train-labels.gz': { kind: 'stall', body: fx.train.labelsIdxGz, afterBytes: 10 },
     });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const error = await failure(
       loadDataset({
-        dataset: descriptor('abort', [mirror]),
-        platform: platformWith(),
+        dataset: fx.descriptor('abort', [mirror]),
+        platform: fx.platformWith(),
         signal: controller.signal,
         timeoutMs: 60_000,
       }),
@@ -242,14 +224,14 @@ describe('loadDataset with cache and downloads', () => {
   });
 
   it('works with the main entry, browserPlatform and memoryCache', async () => {
-    const ds = descriptor('browserish', [serveFixtures(server, 'browserish')]);
+    const ds = fx.served('browserish');
     const cache = memoryCache();
     const platform = main.browserPlatform({ cache });
-    const first = await main.loadDataset({ dataset: ds, split: 'test', platform, ...fast });
-    expectSplit(first, test);
-    const second = await main.loadDataset({ dataset: ds, split: 'test', platform, ...fast });
-    expectSplit(second, test);
-    expect(server.requests('/browserish/test-images.gz')).toBe(1);
-    expect(await cache.get('browserish/test-images.gz')).toEqual(test.imagesIdxGz);
+    const first = await main.loadDataset({ dataset: ds, split: 'test', platform, ...fx.fast });
+    fx.expectSplit(first, fx.test);
+    const second = await main.loadDataset({ dataset: ds, split: 'test', platform, ...fx.fast });
+    fx.expectSplit(second, fx.test);
+    expect(fx.server.requests('/browserish/test-images.gz')).toBe(1);
+    expect(await cache.get('browserish/test-images.gz')).toEqual(fx.test.imagesIdxGz);
   });
 });

@@ -5,17 +5,14 @@ import path from 'node:path';
 import {
   type DatasetDescriptor,
   type DatasetFile,
-  type loadDataset,
+  type DatasetSplit,
+  loadDataset,
   nodePlatform,
   type Platform,
 } from '@fmnist/core/node';
-import {
-  type DatasetFilesFixture,
-  makeDatasetFiles,
-  startTestServer,
-  type TestServer,
-} from '@fmnist/test-utils';
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { type DatasetFilesFixture, makeDatasetFiles, type TestServer } from '@fmnist/test-utils';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { server, useFileServer } from './fileServer.ts';
 import { sha256 } from './helpers.ts';
 
 /** Image height and width of the fixture dataset. */
@@ -88,8 +85,21 @@ export const platformWith = (
   env: (name) => env[name],
 });
 
+/** The fixture dataset with id `folder`, served from `/<folder>/` of the file's {@link server}. */
+export function served(folder: string): DatasetDescriptor {
+  return descriptor(folder, [serveFixtures(server, folder)]);
+}
+
+/**
+ * Loads `split` of {@link served}`(folder)` with the fake-environment platform and the quick
+ * download options: the plain load most loading tests start from.
+ */
+export function loadServed(folder: string, split: string): Promise<DatasetSplit> {
+  return loadDataset({ dataset: served(folder), split, platform: platformWith(), ...fast });
+}
+
 /** The test server of the current file (see {@link useServerAndTmp}). */
-export let server: TestServer;
+export { server };
 /** A fresh temporary directory for the current test (see {@link useServerAndTmp}). */
 export let tmp: string;
 
@@ -99,14 +109,8 @@ export let tmp: string;
  * `server` and `tmp`.
  */
 export function useServerAndTmp(): void {
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  useFileServer();
   beforeEach(async () => {
-    server.resetCounts();
     tmp = await mkdtemp(path.join(os.tmpdir(), 'fmnist-load-'));
   });
   afterEach(async () => {

@@ -10,32 +10,21 @@ import {
 } from '@fmnist/core/node';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { failure } from './helpers.ts';
-import {
-  descriptor,
-  expectSplit,
-  fast,
-  platformWith,
-  serveFixtures,
-  server,
-  test,
-  tmp,
-  train,
-  useServerAndTmp,
-} from './loadFixtures.ts';
+import * as fx from './loadFixtures.ts';
 
-useServerAndTmp();
+fx.useServerAndTmp();
 
 const requestsOf = (folder: string) =>
   ['train-images', 'train-labels', 'test-images', 'test-labels'].map((n) =>
-    server.requests(`/${folder}/${n}.gz`),
+    fx.server.requests(`/${folder}/${n}.gz`),
   );
 
 describe('loadDataset with a list of splits', () => {
   it('loads { train, test } in one call, every file once, concurrently', async () => {
-    const ds = descriptor('both', [serveFixtures(server, 'both')]);
+    const ds = fx.served('both');
     let inFlight = 0;
     let most = 0;
-    const platform = platformWith();
+    const platform = fx.platformWith();
     const fetch: typeof globalThis.fetch = async (...args) => {
       most = Math.max(most, ++inFlight);
       try {
@@ -48,10 +37,10 @@ describe('loadDataset with a list of splits', () => {
       dataset: ds,
       split: ['train', 'test'],
       platform: { ...platform, fetch },
-      ...fast,
+      ...fx.fast,
     });
-    expectSplit(tr, train);
-    expectSplit(te, test);
+    fx.expectSplit(tr, fx.train);
+    fx.expectSplit(te, fx.test);
     expect(tr.split).toBe('train');
     expect(te.split).toBe('test');
     expect(requestsOf('both')).toEqual([1, 1, 1, 1]);
@@ -74,22 +63,24 @@ describe('loadDataset with a list of splits', () => {
   });
 
   it('reads each file once for several split strings over the same split', async () => {
-    const ds = descriptor('parts', [serveFixtures(server, 'parts')]);
+    const ds = fx.served('parts');
     const parts = await loadDataset({
       dataset: ds,
       split: ['train[:80%]', 'train[80%:]'],
-      platform: platformWith(),
-      ...fast,
+      platform: fx.platformWith(),
+      ...fx.fast,
     });
     expect(parts['train[:80%]'].count).toBe(24);
     expect(parts['train[80%:]'].count).toBe(6);
-    expect(parts['train[80%:]'].labels).toEqual(train.labels.subarray(24));
+    expect(parts['train[80%:]'].labels).toEqual(fx.train.labels.subarray(24));
     expect(requestsOf('parts')).toEqual([1, 1, 0, 0]);
   });
 
   it('refuses an empty list before any request', async () => {
-    const ds = descriptor('empty', [serveFixtures(server, 'empty')]);
-    const error = await failure(loadDataset({ dataset: ds, split: [], platform: platformWith() }));
+    const ds = fx.served('empty');
+    const error = await failure(
+      loadDataset({ dataset: ds, split: [], platform: fx.platformWith() }),
+    );
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(requestsOf('empty')).toEqual([0, 0, 0, 0]);
   });
@@ -97,49 +88,43 @@ describe('loadDataset with a list of splits', () => {
 
 describe('loadDataset with a split string', () => {
   it('loads only the splits a string reads, with tfds boundaries', async () => {
-    const ds = descriptor('pct', [serveFixtures(server, 'pct')]);
-    const head = await loadDataset({
-      dataset: ds,
-      split: 'test[:10%]',
-      platform: platformWith(),
-      ...fast,
-    });
+    const head = await fx.loadServed('pct', 'test[:10%]');
     // 10 % of 20 is 2.
     expect(head.count).toBe(2);
-    expect(head.images).toEqual(test.images.subarray(0, 2 * 8 * 6));
+    expect(head.images).toEqual(fx.test.images.subarray(0, 2 * 8 * 6));
     expect(requestsOf('pct')).toEqual([0, 0, 1, 1]);
   });
 
   it("concatenates 'train+test' in order, as applySplitSpec does", async () => {
-    const ds = descriptor('plus', [serveFixtures(server, 'plus')]);
-    const platform = platformWith();
-    const all = await loadDataset({ dataset: ds, split: 'train+test', platform, ...fast });
+    const ds = fx.served('plus');
+    const platform = fx.platformWith();
+    const all = await loadDataset({ dataset: ds, split: 'train+test', platform, ...fx.fast });
     expect(all.count).toBe(50);
-    expect(all.labels).toEqual(new Uint8Array([...train.labels, ...test.labels]));
+    expect(all.labels).toEqual(new Uint8Array([...fx.train.labels, ...fx.test.labels]));
     const [tr, te] = [
-      await loadDataset({ dataset: ds, platform, ...fast }),
-      await loadDataset({ dataset: ds, split: 'test', platform, ...fast }),
+      await loadDataset({ dataset: ds, platform, ...fx.fast }),
+      await loadDataset({ dataset: ds, split: 'test', platform, ...fx.fast }),
     ];
     const mixed = await loadDataset({
       dataset: ds,
       split: 'test[-5:]+train[:3]',
       platform,
-      ...fast,
+      ...fx.fast,
     });
     expect(mixed.labels).toEqual(
       applySplitSpec('test[-5:]+train[:3]', { train: tr, test: te }).labels,
     );
     expect(mixed.labels).toEqual(
-      new Uint8Array([...subset(te, { start: 15 }).labels, ...train.labels.subarray(0, 3)]),
+      new Uint8Array([...subset(te, { start: 15 }).labels, ...fx.train.labels.subarray(0, 3)]),
     );
   });
 
   it('rejects a bad string or an out-of-range boundary before any I/O, quoting it', async () => {
-    const ds = descriptor('bad', [serveFixtures(server, 'bad')]);
-    const cacheDir = path.join(tmp, 'cache');
+    const ds = fx.served('bad');
+    const cacheDir = path.join(fx.tmp, 'cache');
     for (const split of ['train[:10', 'validation', 'train[10:50%]', 'test[:21]']) {
       const error = await failure(
-        loadDataset({ dataset: ds, split, platform: platformWith({}, cacheDir), ...fast }),
+        loadDataset({ dataset: ds, split, platform: fx.platformWith({}, cacheDir), ...fx.fast }),
       );
       expect(error.code, split).toBe('INVALID_ARGUMENT');
       expect(error.message).toContain(`"${split}"`);
@@ -148,13 +133,7 @@ describe('loadDataset with a split string', () => {
   });
 
   it("keeps plain 'train' and 'test' as zero-copy views on the decoded files", async () => {
-    const ds = descriptor('plain', [serveFixtures(server, 'plain')]);
-    const tr = await loadDataset({
-      dataset: ds,
-      split: 'train',
-      platform: platformWith(),
-      ...fast,
-    });
+    const tr = await fx.loadServed('plain', 'train');
     // The images view starts after the 16-byte IDX header of the inflated file.
     expect(tr.images.byteOffset).toBe(16);
   });
@@ -175,9 +154,13 @@ describe('dataset names as users type them', () => {
   });
 
   it('finds a registered dataset by its loose name too', async () => {
-    const ds = registerDataset(descriptor('my-set_v2', [serveFixtures(server, 'named')]));
+    const ds = registerDataset(fx.descriptor('my-set_v2', [fx.serveFixtures(fx.server, 'named')]));
     expect(getDataset('My Set V2')).toBe(ds);
-    const split = await loadDataset({ dataset: 'my_set_v2', platform: platformWith(), ...fast });
-    expectSplit(split, train);
+    const split = await loadDataset({
+      dataset: 'my_set_v2',
+      platform: fx.platformWith(),
+      ...fx.fast,
+    });
+    fx.expectSplit(split, fx.train);
   });
 });

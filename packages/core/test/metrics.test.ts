@@ -1,5 +1,5 @@
-// Tests of the metrics: argmax over score rows and evaluate's accuracy and confusion matrix.
-import { argmax, evaluate } from '@fmnist/core';
+// Tests of the metrics: argmax and decodeScoreRows over score rows, and evaluate's accuracy and confusion matrix.
+import { argmax, decodeScoreRows, evaluate, nameClasses } from '@fmnist/core';
 import { describe, expect, it } from 'vitest';
 import { errorOf } from './helpers.ts';
 
@@ -30,6 +30,25 @@ describe('argmax', () => {
       'argmax: count must be a non-negative integer, got -1.',
     );
     expect(errorOf(() => argmax(undefined as unknown as number[], 1, 1))).toMatch(/got none/);
+  });
+});
+
+describe('decodeScoreRows', () => {
+  it('returns argmax classes with the sizes, and names only when class names are given', () => {
+    const scores = [0.1, 0.7, 0.2, 5, 5, 1];
+    expect(decodeScoreRows(scores, 2, 3)).toEqual({
+      count: 2,
+      numClasses: 3,
+      classes: argmax(scores, 2, 3),
+      names: undefined,
+    });
+    expect(decodeScoreRows(scores, 2, 3, ['a', 'b', 'c']).names).toEqual(['b', 'a']);
+    expect(errorOf(() => decodeScoreRows([1, 2, 3], 2, 2))).toMatch(/^argmax: expected 4 scores/);
+  });
+
+  it("names an id without a class name '?'", () => {
+    expect(nameClasses([0, 7], ['x'])).toEqual(['x', '?']);
+    expect(decodeScoreRows([0, 1], 1, 2, ['only']).names).toEqual(['?']);
   });
 });
 

@@ -1,7 +1,7 @@
 // The mirror tests' fixture: one gzip file, a wrong file of the same size class, and a 127.0.0.1 server per test file.
 import { type DatasetFile, nodePlatform } from '@fmnist/core/node';
-import { makeDatasetFiles, startTestServer, type TestServer } from '@fmnist/test-utils';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { makeDatasetFiles } from '@fmnist/test-utils';
+import { useFileServer } from './fileServer.ts';
 import { sha256 } from './helpers.ts';
 
 const fixture = makeDatasetFiles({ count: 40, seed: 7 });
@@ -19,15 +19,7 @@ export const fast = {
 };
 
 /** The test server of the current file (see {@link useMirrorServer}). */
-export let server: TestServer;
+export { server } from './fileServer.ts';
 
 /** Registers one 127.0.0.1 server for the test file, with request counts reset before each test. */
-export function useMirrorServer(): void {
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
-  beforeEach(() => server.resetCounts());
-}
+export const useMirrorServer: () => void = useFileServer;

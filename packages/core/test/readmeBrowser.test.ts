@@ -1,43 +1,26 @@
 // The README's browser example must really run: it is executed as the page module of a Vite site in Chromium, with the real files in public/data/.
 import path from 'node:path';
 import { readmeSnippets } from '@fmnist/test-utils';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  makeViteSite,
-  openPage,
-  type RunningServer,
-  realFiles,
-  type ViteSite,
-} from './viteSite.ts';
+import { expect, it } from 'vitest';
+import { inPage, realFiles, useSiteServer, useViteSite } from './viteSite.ts';
 
 const packageDir = path.resolve(import.meta.dirname, '..');
 
 const snippet = readmeSnippets(path.join(packageDir, 'README.md')).find((s) =>
   s.includes('loadInWorker('),
 );
-let site: ViteSite;
-let server: RunningServer;
-
-beforeAll(async () => {
-  site = await makeViteSite(
-    { data: realFiles() },
-    {
-      html: '<!doctype html><canvas></canvas><script type="module" src="/main.ts"></script><script type="module" src="/snippet.ts"></script>',
-      modules: { 'snippet.ts': snippet ?? '' },
-    },
-  );
-  server = await site.dev();
-}, 120_000);
-
-afterAll(async () => {
-  await server?.close();
-  await site?.close();
-});
+const site = useViteSite(
+  { data: realFiles() },
+  {
+    html: '<!doctype html><canvas></canvas><script type="module" src="/main.ts"></script><script type="module" src="/snippet.ts"></script>',
+    modules: { 'snippet.ts': snippet ?? '' },
+  },
+);
+const server = useSiteServer(site, 'dev');
 
 it('runs the README browser example in Chromium', async () => {
   expect(snippet).toContain("from '@fmnist/core'");
-  const { context, page, errors } = await openPage(site.browser, server.url);
-  try {
+  await inPage(site, server, async ({ page, errors }) => {
     const lines: string[] = [];
     page.on('console', (m) => {
       if (!m.text().startsWith('[vite]')) lines.push(m.text());
@@ -57,7 +40,5 @@ it('runs the README browser example in Chromium', async () => {
     });
     expect(canvas.width).toBeGreaterThan(8 * 28);
     expect(canvas.height).toBeGreaterThan(2 * 28 * 2);
-  } finally {
-    await context.close();
-  }
+  });
 }, 180_000);

@@ -1,30 +1,21 @@
 // Any static server works: loadDataset in Chromium behind a real `vite` dev server and `vite preview`, which send .gz files gzip-encoded, with relative mirrors, on fixtures and on the real test split.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { descriptor } from './loadFixtures.ts';
 import {
   FIXTURE_FILES,
-  makeViteSite,
-  openPage,
+  inPage,
   type RunningServer,
   realFiles,
-  type ViteSite,
+  useSiteServer,
+  useViteSite,
 } from './viteSite.ts';
 
 const REAL = ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
-let site: ViteSite;
-
-beforeAll(async () => {
-  site = await makeViteSite({ fixture: FIXTURE_FILES, data: realFiles(REAL) });
-}, 120_000);
-
-afterAll(async () => {
-  await site?.close();
-});
+const site = useViteSite({ fixture: FIXTURE_FILES, data: realFiles(REAL) });
 
 /** Loads in the page with `mirrors` and reports the split and the last verify event per file. */
 async function loadInPage(server: RunningServer, mirror: string, fixture: boolean) {
-  const { context, page, errors } = await openPage(site.browser, server.url);
-  try {
+  return inPage(site, server, async ({ page, errors }) => {
     const result = await page.evaluate(
       async ({ mirror, dataset }) => {
         const { loadDataset, isFmnistError } = window.core;
@@ -50,19 +41,11 @@ async function loadInPage(server: RunningServer, mirror: string, fixture: boolea
       { mirror, dataset: fixture ? descriptor('fixture-ds') : undefined },
     );
     return { ...result, errors };
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 describe.each(['dev', 'preview'] as const)('behind vite %s', (kind) => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await site[kind]();
-  }, 120_000);
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = useSiteServer(site, kind);
 
   it('loads the fixture split from ./fixture/, accepted as bytes that arrived inflated', async () => {
     const result = await loadInPage(server, './fixture/', true);

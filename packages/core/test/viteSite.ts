@@ -6,6 +6,7 @@ import path from 'node:path';
 import { chromiumArgs, chromiumPath, realDataDir } from '@fmnist/test-utils';
 import { type Browser, chromium } from 'playwright-core';
 import { build, createServer, type InlineConfig, type Plugin, preview } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 import { test as fixtureTest, train as fixtureTrain } from './loadFixtures.ts';
 
 const coreSrc = path.resolve(import.meta.dirname, '../src');
@@ -171,6 +172,9 @@ export async function makeViteSite(
   };
 }
 
+/** What {@link openPage} returns: the page, its own context, and the page errors seen so far. */
+export type OpenedPage = Awaited<ReturnType<typeof openPage>>;
+
 /** Opens the site's page in a fresh context (own storage) and waits for `window.core`. */
 export async function openPage(browser: Browser, url: string) {
   const context = await browser.newContext();
@@ -180,4 +184,71 @@ export async function openPage(browser: Browser, url: string) {
   await page.goto(url);
   await page.waitForFunction(() => 'coreReady' in window, undefined, { timeout: 60_000 });
   return { context, page, errors };
+}
+
+/**
+ * Runs `use` on a fresh page of `server` (see {@link openPage}) and closes the page's context
+ * afterwards, whether `use` passed or threw.
+ */
+export async function inPage<T>(
+  site: ViteSite,
+  server: RunningServer,
+  use: (opened: OpenedPage) => Promise<T>,
+): Promise<T> {
+  const opened = await openPage(site.browser, server.url);
+  try {
+    return await use(opened);
+  } finally {
+    await opened.context.close();
+  }
+}
+
+/**
+ * A stand-in for a value that a `beforeAll` hook creates: reading a property before the hook ran
+ * throws, afterwards it reads (and binds methods of) the value, so a test file can name the value
+ * once at the top instead of declaring a `let` and assigning it in its hooks.
+ */
+function later<T extends object>(what: string): { stand: T; set(value: T): void; value?: T } {
+  const slot: { stand: T; set(value: T): void; value?: T } = {
+    stand: new Proxy({} as T, {
+      get(_, key) {
+        if (!slot.value) throw new Error(`${what} is not ready: read it in a test or a hook`);
+        const v = Reflect.get(slot.value, key);
+        return typeof v === 'function' ? v.bind(slot.value) : v;
+      },
+    }),
+    set: (value) => {
+      slot.value = value;
+    },
+  };
+  return slot;
+}
+
+/**
+ * Registers the hooks of a browser test file: {@link makeViteSite} with `files` and `page` before
+ * its tests, closed after them. Returns the site, usable inside tests and hooks.
+ */
+export function useViteSite(
+  files: PublicFiles,
+  page?: Parameters<typeof makeViteSite>[1],
+): ViteSite {
+  const site = later<ViteSite>('the Vite site');
+  beforeAll(async () => site.set(await makeViteSite(files, page)), 120_000);
+  afterAll(async () => {
+    await site.value?.close();
+  });
+  return site.stand;
+}
+
+/**
+ * Registers the hooks of one server of `site` (`vite` dev or `vite preview`) for the current file
+ * or `describe`: started before its tests, closed after them. Returns the running server.
+ */
+export function useSiteServer(site: ViteSite, kind: 'dev' | 'preview'): RunningServer {
+  const server = later<RunningServer>(`the vite ${kind} server`);
+  beforeAll(async () => server.set(await site[kind]()), 120_000);
+  afterAll(async () => {
+    await server.value?.close();
+  });
+  return server.stand;
 }

@@ -1,37 +1,22 @@
 // loadInWorker in Chromium behind vite dev and vite preview (the built worker): the split arrives by transfer, and the main thread's longest task during a load with and without the worker, measured in one run.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { descriptor, test as fixture } from './loadFixtures.ts';
 import {
   FIXTURE_FILES,
-  makeViteSite,
+  inPage,
   openPage,
-  type RunningServer,
   realFiles,
-  type ViteSite,
+  useSiteServer,
+  useViteSite,
 } from './viteSite.ts';
 
-let site: ViteSite;
-
-beforeAll(async () => {
-  site = await makeViteSite({ fixture: FIXTURE_FILES, data: realFiles() });
-}, 120_000);
-
-afterAll(async () => {
-  await site?.close();
-});
+const site = useViteSite({ fixture: FIXTURE_FILES, data: realFiles() });
 
 describe.each(['dev', 'preview'] as const)('loadInWorker behind vite %s', (kind) => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await site[kind]();
-  }, 120_000);
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = useSiteServer(site, kind);
 
   it('loads the fixture in a worker and receives its buffers by transfer', async () => {
-    const { context, page, errors } = await openPage(site.browser, server.url);
-    try {
+    await inPage(site, server, async ({ page, errors }) => {
       const result = await page.evaluate(async (dataset) => {
         const { loadInWorker, isFmnistError } = window.core;
         const reports: unknown[] = [];
@@ -88,9 +73,7 @@ describe.each(['dev', 'preview'] as const)('loadInWorker behind vite %s', (kind)
       // Vite answers a missing file with its index.html (SPA fallback): the error crosses over
       // from the worker with its code.
       expect(result.missing).toBe('CHECKSUM_MISMATCH');
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 });
 

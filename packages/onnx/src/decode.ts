@@ -1,5 +1,5 @@
 // Decoding a classifier's output: class ids, class names, and scores with probabilities.
-import { argmax, FmnistError } from '@fmnist/core';
+import { type DecodedScoreRows, decodeScoreRows, FmnistError, nameClasses } from '@fmnist/core';
 
 /** A model output: an `ort.Tensor`, or anything with `data` and `dims`. */
 export interface OutputLike {
@@ -27,16 +27,12 @@ export interface DecodeOutputOptions {
   numClasses?: number;
 }
 
-/** What {@link decodeOutput} returns: the shape every fmnist adapter's `decodeOutput` shares. */
-export interface DecodedOutput {
-  /** Number of samples (rows). */
-  count: number;
-  /** Scores per sample; 0 when the model outputs class ids directly. */
-  numClasses: number;
-  /** Predicted class id per sample (core `argmax`: ties go to the lowest id). */
-  classes: Uint8Array;
-  /** Class names of the predictions, when `classNames` was given (`'?'` for an id without one). */
-  names?: string[];
+/**
+ * What {@link decodeOutput} returns: core's `DecodedScoreRows` (count, numClasses, classes, names:
+ * `'?'` for an id without one; numClasses is 0 when the model outputs class ids directly) plus the
+ * scores and probabilities, the shape every fmnist adapter's `decodeOutput` shares.
+ */
+export interface DecodedOutput extends DecodedScoreRows {
   /** Row-major `count x numClasses` scores as the model gave them; absent for class-id outputs. */
   scores?: Float32Array;
   /** Row-major `count x numClasses` probabilities; absent for class-id outputs. */
@@ -48,10 +44,7 @@ export interface DecodedOutput {
 }
 
 /** An output read as rows: class ids, and the float scores unless the model outputs ids. */
-interface OutputRows {
-  count: number;
-  numClasses: number;
-  classes: Uint8Array;
+interface OutputRows extends DecodedScoreRows {
   /** The scores; may be the output's own buffer. */
   scores?: Float32Array;
 }
@@ -74,7 +67,7 @@ export function decodeOutput(
     options.numClasses,
     'decodeOutput',
   );
-  const names = options.classNames ? classNamesOf(classes, options.classNames) : undefined;
+  const names = options.classNames && nameClasses(classes, options.classNames);
   if (!scores) return { count, numClasses, classes, names, kind: 'classes' };
   const kind =
     options.kind === undefined || options.kind === 'auto'
@@ -127,7 +120,7 @@ export function decodeClassNames(
   count?: number,
 ): string[] {
   const width = isOutputLike(output) ? undefined : classNames.length;
-  return classNamesOf(readRows(output, count, width, 'decodeClassNames').classes, classNames);
+  return nameClasses(readRows(output, count, width, 'decodeClassNames').classes, classNames);
 }
 
 /**
@@ -180,9 +173,8 @@ export function isProbabilityRows(
  * @deprecated use `decodeClassNames(output, classNames)`, or `decodeOutput(output, { classNames }).names`.
  * @example classNamesOf(decoded.classes, test.classNames) // ['Ankle boot', 'Pullover', ...]
  */
-export function classNamesOf(classes: ArrayLike<number>, classNames: readonly string[]): string[] {
-  return Array.from(classes, (c) => classNames[c] ?? '?');
-}
+export const classNamesOf: (classes: ArrayLike<number>, classNames: readonly string[]) => string[] =
+  nameClasses;
 
 function isOutputLike(value: unknown): value is OutputLike {
   return typeof value === 'object' && value !== null && 'dims' in value && 'data' in value;
@@ -205,7 +197,7 @@ function readRows(
       );
     }
     const scores = output instanceof Float32Array ? output : Float32Array.from(output);
-    return { count, numClasses, classes: argmax(scores, count, numClasses), scores };
+    return { ...decodeScoreRows(scores, count, numClasses), scores };
   }
   if (!Array.isArray(output.dims) || output.data === undefined) {
     throw new FmnistError('INVALID_ARGUMENT', `${caller}: expected a tensor with data and dims.`);
@@ -237,5 +229,5 @@ function readRows(
   }
   const scores =
     data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>, Number);
-  return { count: rows, numClasses: width, classes: argmax(scores, rows, width), scores };
+  return { ...decodeScoreRows(scores, rows, width), scores };
 }

@@ -1,5 +1,5 @@
 // Decoding a model's score matrix: class ids, class names, and scores with classes.
-import { argmax, FmnistError } from '@fmnist/core';
+import { type DecodedScoreRows, decodeScoreRows, FmnistError } from '@fmnist/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 
 /**
@@ -18,11 +18,12 @@ export async function decodeClasses(
   numClasses?: number,
 ): Promise<Uint8Array> {
   const rows = await readScores(scores, count, numClasses, 'decodeClasses');
-  return argmax(rows.scores, rows.count, rows.numClasses);
+  return decodeScoreRows(rows.scores, rows.count, rows.numClasses).classes;
 }
 
 /**
- * Like {@link decodeClasses}, but returns class names (e.g. `'Ankle boot'`).
+ * Like {@link decodeClasses}, but returns class names (e.g. `'Ankle boot'`; `'?'` for an id
+ * without one).
  *
  * @param classNames Names by class id, e.g. `split.classNames` or `fashionMnist.classNames`.
  * @param count Rows, for plain arrays (their width is `classNames.length`).
@@ -32,8 +33,9 @@ export async function decodeClassNames(
   classNames: readonly string[],
   count?: number,
 ): Promise<string[]> {
-  const ids = await decodeClasses(scores, count, isTensor(scores) ? undefined : classNames.length);
-  return Array.from(ids, (id) => classNames[id]);
+  const width = isTensor(scores) ? undefined : classNames.length;
+  const rows = await readScores(scores, count, width, 'decodeClassNames');
+  return decodeScoreRows(rows.scores, rows.count, rows.numClasses, classNames).names as string[];
 }
 
 /** Options for {@link decodeOutput}. */
@@ -46,16 +48,11 @@ export interface DecodeOutputOptions {
   numClasses?: number;
 }
 
-/** What {@link decodeOutput} returns: the shape every fmnist adapter's `decodeOutput` shares. */
-export interface DecodedOutput {
-  /** Number of samples (rows). */
-  count: number;
-  /** Scores per sample. */
-  numClasses: number;
-  /** Predicted class id per sample (core `argmax`: ties go to the lowest id). */
-  classes: Uint8Array;
-  /** Class names of the predictions, when `classNames` was given. */
-  names?: string[];
+/**
+ * What {@link decodeOutput} returns: core's `DecodedScoreRows` (count, numClasses, classes, names)
+ * plus the scores, the shape every fmnist adapter's `decodeOutput` shares.
+ */
+export interface DecodedOutput extends DecodedScoreRows {
   /** Row-major `count x numClasses` scores, read back from the tensor (a copy for arrays). */
   scores: Float32Array;
 }
@@ -72,15 +69,11 @@ export async function decodeOutput(
   options: DecodeOutputOptions = {},
 ): Promise<DecodedOutput> {
   const rows = await readScores(scores, options.count, options.numClasses, 'decodeOutput');
-  const classes = argmax(rows.scores, rows.count, rows.numClasses);
-  const names = options.classNames && Array.from(classes, (id) => options.classNames![id]);
+  const decoded = decodeScoreRows(rows.scores, rows.count, rows.numClasses, options.classNames);
   // tensor.data() is already a copy; a caller's array is copied so the result owns its scores.
   const own = rows.scores !== scores && rows.scores instanceof Float32Array;
   return {
-    count: rows.count,
-    numClasses: rows.numClasses,
-    classes,
-    names,
+    ...decoded,
     scores: own ? (rows.scores as Float32Array) : Float32Array.from(rows.scores),
   };
 }
