@@ -137,15 +137,25 @@ inCase(
   },
 );
 
+/** A fresh `workDir/data` folder holding `images` and `labels` under the fixture's train names. */
+async function dataDirWith(ctx: CaseContext, images: Uint8Array, labels: Uint8Array) {
+  const dir = path.join(ctx.workDir, 'data');
+  await mkdir(dir);
+  await writeFile(path.join(dir, IMAGES), images);
+  await writeFile(path.join(dir, LABELS), labels);
+  return dir;
+}
+
 inCase(
   'inputs (files)',
   're-gzipped files (level 1 and 9) in a data directory and the cache',
   'loaded (inflated bytes match rawSha256)',
   async (ctx) => {
-    const dir = path.join(ctx.workDir, 'data');
-    await mkdir(dir);
-    await writeFile(path.join(dir, IMAGES), gzipSync(fx.split.imagesIdx, { level: 1 }));
-    await writeFile(path.join(dir, LABELS), gzipSync(fx.split.labelsIdx, { level: 9 }));
+    const dir = await dataDirWith(
+      ctx,
+      gzipSync(fx.split.imagesIdx, { level: 1 }),
+      gzipSync(fx.split.labelsIdx, { level: 9 }),
+    );
     const a = await loadDataset({
       dataset: fx.descriptor,
       dataDir: dir,
@@ -194,10 +204,11 @@ inCase(
   'a different file re-gzipped under the name',
   'CHECKSUM_MISMATCH naming both checks',
   async (ctx) => {
-    const dir = path.join(ctx.workDir, 'data');
-    await mkdir(dir);
-    await writeFile(path.join(dir, IMAGES), gzipSync(fx.split.labelsIdx, { level: 1 }));
-    await writeFile(path.join(dir, LABELS), fx.files[LABELS]);
+    const dir = await dataDirWith(
+      ctx,
+      gzipSync(fx.split.labelsIdx, { level: 1 }),
+      fx.files[LABELS],
+    );
     const error = await rejection(
       loadDataset({ dataset: fx.descriptor, dataDir: dir, platform: isolatedPlatform }),
     );
@@ -253,10 +264,7 @@ inCase(
       { sha256: fx.descriptor.files.trainImages.sha256!.toUpperCase() },
       'rel-in',
     );
-    const dir = path.join(ctx.workDir, 'data');
-    await mkdir(dir);
-    await writeFile(path.join(dir, IMAGES), fx.files[IMAGES]);
-    await writeFile(path.join(dir, LABELS), fx.files[LABELS]);
+    const dir = await dataDirWith(ctx, fx.files[IMAGES], fx.files[LABELS]);
     expect(
       (await loadDataset({ dataset: upper, dataDir: dir, platform: isolatedPlatform })).count,
     ).toBe(200);

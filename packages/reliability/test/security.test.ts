@@ -140,39 +140,38 @@ secCase(
   [unsigned.descriptor],
 );
 
-secCase(
-  'same, opted in with allowInsecure',
-  'loaded (sizes checked)',
-  async (ctx) => {
-    const url = server.mirror('sec-unsigned-opt', fixtureRoutes(unsigned));
-    const split = await loadDataset({
-      dataset: unsigned.descriptor,
-      mirrors: [url],
-      allowInsecure: true,
-      cache: fsCache(ctx.cacheDir),
-      platform: isolatedPlatform,
-    });
-    expect(sameBytes(split.images, unsigned.split.images)).toBe(true);
-    return 'loaded (sizes checked)';
+// The two ways to opt in to an http mirror for files without a sha256: both must load.
+const optIns: { name: string; route: string; options: (url: string) => Partial<LoadOptions> }[] = [
+  {
+    name: 'same, opted in with allowInsecure',
+    route: 'sec-unsigned-opt',
+    options: (url) => ({ dataset: unsigned.descriptor, mirrors: [url], allowInsecure: true }),
   },
-  [unsigned.descriptor],
-);
-
-secCase(
-  'same, opted in with the descriptor flag allowInsecureMirrors',
-  'loaded (sizes checked)',
-  async (ctx) => {
-    const url = server.mirror('sec-unsigned-flag', fixtureRoutes(unsigned));
-    const split = await loadDataset({
+  {
+    name: 'same, opted in with the descriptor flag allowInsecureMirrors',
+    route: 'sec-unsigned-flag',
+    options: (url) => ({
       dataset: { ...unsigned.descriptor, mirrors: [url], allowInsecureMirrors: true },
-      cache: fsCache(ctx.cacheDir),
-      platform: isolatedPlatform,
-    });
-    expect(sameBytes(split.images, unsigned.split.images)).toBe(true);
-    return 'loaded (sizes checked)';
+    }),
   },
-  [unsigned.descriptor],
-);
+];
+for (const optIn of optIns) {
+  secCase(
+    optIn.name,
+    'loaded (sizes checked)',
+    async (ctx) => {
+      const url = server.mirror(optIn.route, fixtureRoutes(unsigned));
+      const split = await loadDataset({
+        ...optIn.options(url),
+        cache: fsCache(ctx.cacheDir),
+        platform: isolatedPlatform,
+      });
+      expect(sameBytes(split.images, unsigned.split.images)).toBe(true);
+      return 'loaded (sizes checked)';
+    },
+    [unsigned.descriptor],
+  );
+}
 
 secCase(
   'https mirror redirecting to http, file without sha256 (https simulated: no TLS here)',
