@@ -11,7 +11,7 @@ import {
   type TfjsModelJson,
   tfjsArtifactsFromFiles,
 } from '../src/export/index.ts';
-import { maxAbsDiff, ortNode, ortWeb, sessions, tf, tfReady } from './helpers.ts';
+import { conv2d, maxAbsDiff, ortNode, ortWeb, sessions, tf, tfReady } from './helpers.ts';
 
 const N = 7;
 
@@ -87,30 +87,12 @@ describe('exportTfjsToOnnx', () => {
   it('exports a multi-channel CNN (Conv2D same/valid, strides, dilation, pooling, BatchNorm) with logits', async () => {
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({
-          inputShape: [28, 28, 1],
-          filters: 4,
-          kernelSize: 3,
-          padding: 'same',
-          activation: 'relu',
-        }),
+        conv2d(4, 3, { inputShape: [28, 28, 1], padding: 'same', activation: 'relu' }),
         tf.layers.maxPooling2d({ poolSize: 2 }),
-        tf.layers.conv2d({
-          filters: 6,
-          kernelSize: [3, 2],
-          strides: 2,
-          padding: 'same',
-          activation: 'relu6',
-        }),
+        conv2d(6, [3, 2], { strides: 2, padding: 'same', activation: 'relu6' }),
         tf.layers.batchNormalization(),
         tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
-        tf.layers.conv2d({
-          filters: 5,
-          kernelSize: 2,
-          dilationRate: 2,
-          padding: 'valid',
-          useBias: false,
-        }),
+        conv2d(5, 2, { dilationRate: 2, padding: 'valid', useBias: false }),
         tf.layers.maxPooling2d({ poolSize: 2, strides: 1, padding: 'same' }),
         tf.layers.flatten(),
         tf.layers.dense({ units: 16, activation: 'elu' }),

@@ -37,3 +37,28 @@ export async function sessions(bytes: Uint8Array) {
   });
   return { node, web };
 }
+
+type Conv2dArgs = Parameters<typeof tf.layers.conv2d>[0];
+type DenseArgs = Parameters<typeof tf.layers.dense>[0];
+
+/** A layer's Glorot kernel seeded by `seed` (the same weights every run); tfjs's default without. */
+function kernel(seed: number | undefined) {
+  return seed === undefined ? undefined : tf.initializers.glorotUniform({ seed });
+}
+
+/** Test-model builder: Conv2D of `filters` `kernelSize` kernels; `seed` fixes its initial kernel. */
+export function conv2d(
+  filters: number,
+  kernelSize: number | [number, number],
+  { seed, ...args }: Partial<Conv2dArgs> & { seed?: number } = {},
+) {
+  return tf.layers.conv2d({ ...args, filters, kernelSize, kernelInitializer: kernel(seed) });
+}
+
+/** Test-model builder: Dense of `units` units; `seed` fixes its initial kernel. */
+export function dense(
+  units: number,
+  { seed, ...args }: Partial<DenseArgs> & { seed?: number } = {},
+) {
+  return tf.layers.dense({ ...args, units, kernelInitializer: kernel(seed) });
+}

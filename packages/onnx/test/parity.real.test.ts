@@ -5,7 +5,7 @@ import { realDataDir } from '@fmnist/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportLayersModel } from '../src/export/index.ts';
 import { toOrtTensor } from '../src/index.ts';
-import { maxAbsDiff, ortNode, ortWeb, sessions, tf, tfReady } from './helpers.ts';
+import { conv2d, dense, maxAbsDiff, ortNode, ortWeb, sessions, tf, tfReady } from './helpers.ts';
 
 /**
  * The exporter on real data: a briefly trained tfjs model, exported with an NCHW input, must give
@@ -71,17 +71,9 @@ describe('tfjs -> ONNX parity on real Fashion-MNIST test images', () => {
     const model = tf.sequential({
       layers: [
         tf.layers.flatten({ inputShape: [28, 28, 1] }),
-        tf.layers.dense({
-          units: 64,
-          activation: 'relu',
-          kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
-        }),
+        dense(64, { activation: 'relu', seed: 1 }),
         tf.layers.dropout({ rate: 0.2 }),
-        tf.layers.dense({
-          units: 10,
-          activation: 'softmax',
-          kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
-        }),
+        dense(10, { activation: 'softmax', seed: 2 }),
       ],
     });
     await trainBriefly(model, 4000);
@@ -91,27 +83,12 @@ describe('tfjs -> ONNX parity on real Fashion-MNIST test images', () => {
   it('CNN conv8-pool-conv16-pool-dense10 (first 1,000 test images)', async () => {
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({
-          inputShape: [28, 28, 1],
-          filters: 8,
-          kernelSize: 3,
-          activation: 'relu',
-          kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
-        }),
+        conv2d(8, 3, { inputShape: [28, 28, 1], activation: 'relu', seed: 3 }),
         tf.layers.maxPooling2d({ poolSize: 2 }),
-        tf.layers.conv2d({
-          filters: 16,
-          kernelSize: 3,
-          activation: 'relu',
-          kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }),
-        }),
+        conv2d(16, 3, { activation: 'relu', seed: 4 }),
         tf.layers.maxPooling2d({ poolSize: 2 }),
         tf.layers.flatten(),
-        tf.layers.dense({
-          units: 10,
-          activation: 'softmax',
-          kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }),
-        }),
+        dense(10, { activation: 'softmax', seed: 5 }),
       ],
     });
     // Random convolution features and a trained classifier: backprop through convolutions on the

@@ -9,11 +9,22 @@ import {
   predictClasses,
   toTensors,
 } from '../src/index.ts';
-import { raggedSplit, syntheticSplit } from './helpers.ts';
+import { raggedSplit, seeded, syntheticSplit } from './helpers.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
+
+/** Every call rejects with FmnistError INVALID_ARGUMENT. */
+async function expectInvalidArgument(calls: (() => Promise<unknown>)[]): Promise<void> {
+  for (const call of calls) {
+    const error = await call().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isFmnistError(error, 'INVALID_ARGUMENT')).toBe(true);
+  }
+}
 
 const scores = Float32Array.from({ length: 30 }, (_, i) => Math.cos(i * 1.7));
 
@@ -32,17 +43,11 @@ describe('decodeClasses / decodeClassNames', () => {
 
   it('rejects shapes it cannot decode', async () => {
     const t = tf.zeros([2, 3, 4]);
-    for (const call of [
+    await expectInvalidArgument([
       () => decodeClasses(t),
       () => decodeClasses(scores),
       () => decodeClasses(scores, 4, 10),
-    ]) {
-      const error = await call().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(isFmnistError(error, 'INVALID_ARGUMENT')).toBe(true);
-    }
+    ]);
     t.dispose();
   });
 });
@@ -60,13 +65,7 @@ describe('decodeOutput', () => {
     expect(plain.names).toBeUndefined();
     expect(plain.scores).toEqual(scores);
     expect(plain.scores).not.toBe(scores);
-    for (const call of [() => decodeOutput(scores), () => decodeOutput(t, { count: 4 })]) {
-      const error = await call().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(isFmnistError(error, 'INVALID_ARGUMENT')).toBe(true);
-    }
+    await expectInvalidArgument([() => decodeOutput(scores), () => decodeOutput(t, { count: 4 })]);
     t.dispose();
   });
 });
@@ -74,13 +73,7 @@ describe('decodeOutput', () => {
 describe('predictClasses', () => {
   it('gives the same classes from a split and from its tensor, in batches, leaking nothing', async () => {
     const model = tf.sequential({
-      layers: [
-        tf.layers.flatten({ inputShape: [28, 28, 1] }),
-        tf.layers.dense({
-          units: 10,
-          kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }),
-        }),
-      ],
+      layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), seeded.dense(5, { units: 10 })],
     });
     const split = syntheticSplit(23);
     const { xs, ys } = toTensors(split);
@@ -99,28 +92,16 @@ describe('predictClasses', () => {
 
   it('rejects a malformed split and a bad batch size', async () => {
     const model = { predict: (x: tf.Tensor) => x };
-    for (const call of [
+    await expectInvalidArgument([
       () => predictClasses(model, raggedSplit()),
       () => predictClasses(model, syntheticSplit(), { batchSize: 0 }),
-    ]) {
-      const error = await call().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(isFmnistError(error, 'INVALID_ARGUMENT')).toBe(true);
-    }
+    ]);
   });
 
   it("feeds a split in the layout the model's input shape declares", async () => {
     const split = syntheticSplit(9);
     const flat = tf.sequential({
-      layers: [
-        tf.layers.dense({
-          inputShape: [784],
-          units: 10,
-          kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }),
-        }),
-      ],
+      layers: [seeded.dense(7, { inputShape: [784], units: 10 })],
     });
     const { xs, ys } = toTensors(split, { layout: 'flat' });
     const whole = flat.predict(xs) as tf.Tensor;

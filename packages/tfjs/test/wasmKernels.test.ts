@@ -5,9 +5,18 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as main from '../src/index.ts';
 import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../src/wasm-kernels/index.ts';
+import { seeded } from './helpers.ts';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 type Shape4 = [number, number, number, number];
+
+/** An explicit NHWC pad: rows `top`/`bottom`, columns `left`/`right`, none on batch or channels. */
+const explicitPad = (top: number, bottom: number, left: number, right: number): Pad => [
+  [0, 0],
+  [top, bottom],
+  [left, right],
+  [0, 0],
+];
 
 const random = (count: number, seed: number) => {
   const next = mulberry32(seed);
@@ -163,12 +172,7 @@ describe('Conv2DBackpropFilter on wasm equals cpu', () => {
       [2, 7, 9, 2],
       [3, 3, 2, 4],
       [1, 2],
-      [
-        [0, 0],
-        [1, 2],
-        [0, 1],
-        [0, 0],
-      ],
+      explicitPad(1, 2, 0, 1),
       'NHWC',
     ],
     ['NCHW same stride 2', [2, 3, 9, 8], [3, 3, 3, 4], 2, 'same', 'NCHW'],
@@ -205,12 +209,7 @@ describe('Conv2DBackpropInput on wasm (fast path and fallbacks) equals cpu', () 
       [2, 7, 9, 2],
       [3, 3, 2, 4],
       1,
-      [
-        [0, 0],
-        [1, 2],
-        [0, 1],
-        [0, 0],
-      ],
+      explicitPad(1, 2, 0, 1),
       'NHWC',
     ],
     [
@@ -218,12 +217,7 @@ describe('Conv2DBackpropInput on wasm (fast path and fallbacks) equals cpu', () 
       [1, 6, 6, 2],
       [3, 3, 2, 2],
       1,
-      [
-        [0, 0],
-        [3, 3],
-        [3, 3],
-        [0, 0],
-      ],
+      explicitPad(3, 3, 3, 3),
       'NHWC',
     ],
     ['stride 2 (original)', [2, 10, 11, 2], [3, 3, 2, 5], 2, 'same', 'NHWC'],
@@ -285,27 +279,17 @@ describe('a small CNN trains on wasm', () => {
     await tf.setBackend('cpu');
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({
+        seeded.conv2d(1, {
           inputShape: [12, 12, 1],
           filters: 4,
           kernelSize: 3,
           padding: 'same',
           activation: 'relu',
-          kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
         }),
         tf.layers.maxPooling2d({ poolSize: 2 }),
-        tf.layers.conv2d({
-          filters: 6,
-          kernelSize: 3,
-          strides: 2,
-          activation: 'relu',
-          kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
-        }),
+        seeded.conv2d(2, { filters: 6, kernelSize: 3, strides: 2, activation: 'relu' }),
         tf.layers.flatten(),
-        tf.layers.dense({
-          units: 3,
-          kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
-        }),
+        seeded.dense(3, { units: 3 }),
       ],
     });
     const before = tf.memory().numTensors;
