@@ -16,6 +16,9 @@ export {
   splitFiles,
 } from './datasets.ts';
 
+// bytes.ts (joining byte chunks)
+export { concatBytes } from './bytes.ts';
+
 // idxTypes.ts + idx.ts + gzip.ts (codec)
 export type { IdxArray, IdxData, IdxType, IdxTypeInfo } from './idxTypes.ts';
 export { IDX_TYPES, idxTypeCode, idxTypeFromCode } from './idxTypes.ts';

@@ -11,6 +11,7 @@ import {
 } from '@fmnist/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { concatBytes } from '../src/bytes.ts';
 import { FmnistError, isFmnistError } from '../src/errors.ts';
 import { parseIdx, serializeIdx } from '../src/idx.ts';
 import {
@@ -31,15 +32,7 @@ const classOf = (type: IdxType) =>
 
 const bitsOf = (data: ArrayBufferView) =>
   new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-};
+const concat = (...parts: Uint8Array[]) => concatBytes(parts);
 
 /** Runs `fn` and returns the FmnistError it throws, failing the test if it throws anything else. */
 function catchFmnist(fn: () => unknown): FmnistError {

@@ -2,6 +2,7 @@
 import {
   assertDatasetSplit,
   batches,
+  concatBytes,
   type DatasetSplit,
   FmnistError,
   type Layout,
@@ -102,13 +103,7 @@ export async function predictClasses(
       await run(() => tensor(batch.images, layoutShape(layout, batch.size, height, width)));
     }
   }
-  const result = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    result.set(part, offset);
-    offset += part.length;
-  }
-  return result;
+  return concatBytes(parts);
 }
 
 /** The first input's declared shape, with free dimensions (`null`, `-1`) as `null`. */

@@ -1,5 +1,5 @@
 // tfjs Layers model artifacts: what `model.save` hands over or model.json plus weight files hold, and their weights.
-import { FmnistError } from '@fmnist/core';
+import { concatBytes, FmnistError } from '@fmnist/core';
 import { fail } from './fail.ts';
 import { product } from './shape.ts';
 
@@ -98,7 +98,7 @@ export async function tfjsArtifactsFromFiles(
       parts.push(data instanceof Uint8Array ? data : new Uint8Array(data));
     }
   }
-  return { modelTopology: modelJson.modelTopology, weightSpecs, weightData: concat(parts) };
+  return { modelTopology: modelJson.modelTopology, weightSpecs, weightData: concatBytes(parts) };
 }
 
 /** One float32 weight read out of `weightData`; `used` marks it as consumed by a layer. */
@@ -169,19 +169,9 @@ export function takeWeight(
 }
 
 function weightBytes(data: TfjsModelArtifacts['weightData']): Uint8Array {
-  if (Array.isArray(data)) return concat(data.map((b) => new Uint8Array(b)));
+  if (Array.isArray(data)) return concatBytes(data.map((b) => new Uint8Array(b)));
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data))
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return fail('weightData must be an ArrayBuffer, a typed array or a list of ArrayBuffers.');
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
 }
