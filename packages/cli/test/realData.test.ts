@@ -2,26 +2,15 @@
 // data folder fails these tests (realDataDir throws): they never pass without the data.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { realDataDir } from '@fmnist/test-utils';
+import { PUBLISHED_FASHION_MNIST_CLASSES, realDataDir } from '@fmnist/test-utils';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellOrigin, gridLayout } from '../src/preview.ts';
 import { FILES, fmnist, rawIdx, realTestSplit, removeDir, tempDir } from './helpers.ts';
 
-// Written out rather than imported from core's descriptor: this is the independent oracle the
-// CLI's output is checked against (the published class names, in label order).
-const CLASSES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
+// The published class names (test-utils' independent copy, not core's descriptor): the oracle
+// the CLI's output is checked against.
+const CLASSES = PUBLISHED_FASHION_MNIST_CLASSES;
 
 let work: string;
 let cacheDir: string;

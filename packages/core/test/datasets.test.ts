@@ -8,22 +8,12 @@ import {
   mnist,
   registerDataset,
 } from '@fmnist/core';
+import { PUBLISHED_FASHION_MNIST_CLASSES } from '@fmnist/test-utils';
 import { describe, expect, it } from 'vitest';
 
 describe('dataset descriptors', () => {
   it('lists Fashion-MNIST class names in label order', () => {
-    expect(fashionMnist.classNames).toEqual([
-      'T-shirt/top',
-      'Trouser',
-      'Pullover',
-      'Dress',
-      'Coat',
-      'Sandal',
-      'Shirt',
-      'Sneaker',
-      'Bag',
-      'Ankle boot',
-    ]);
+    expect(fashionMnist.classNames).toEqual(PUBLISHED_FASHION_MNIST_CLASSES);
   });
 
   it('puts an https mirror first and keeps the canonical http one', () => {

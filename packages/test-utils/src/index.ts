@@ -51,3 +51,6 @@ export { previewWithData } from './vitePreview.ts';
 
 // thrownBy.ts
 export { thrownBy } from './thrownBy.ts';
+
+// publishedClasses.ts
+export { PUBLISHED_FASHION_MNIST_CLASSES } from './publishedClasses.ts';
