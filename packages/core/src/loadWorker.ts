@@ -9,8 +9,8 @@ import {
   type WorkerReply,
 } from './workerProtocol.ts';
 
-/** The part of a worker's global scope this module uses (the DOM lib types `self` as Window). */
-interface WorkerScope {
+/** The part of a worker's global scope the load worker uses (the DOM lib types `self` as Window). */
+export interface WorkerScope {
   postMessage(message: WorkerReply, transfer?: Transferable[]): void;
   addEventListener(
     type: 'message',
@@ -18,7 +18,7 @@ interface WorkerScope {
   ): void;
 }
 
-const scope = globalThis as unknown as WorkerScope;
+let scope = globalThis as unknown as WorkerScope;
 const running = new Map<number, AbortController>();
 
 /** Runs one load request and posts its progress, result and transfer report. */
@@ -55,8 +55,29 @@ async function run(request: WorkerLoadRequest): Promise<void> {
   }
 }
 
-scope.addEventListener('message', (event) => {
-  const message = event.data;
-  if (message?.type === 'load') void run(message);
-  else if (message?.type === 'abort') running.get(message.id)?.abort(message.reason);
-});
+/**
+ * Answers `loadInWorker`'s requests in this worker: call it once at the top of a worker module
+ * you bundle yourself (`import { serveLoadRequests } from '@fmnist/core/worker'`). The default
+ * worker of `loadInWorker` (this file, emitted by Vite, webpack 5 or Parcel) starts it by itself.
+ */
+export function serveLoadRequests(
+  workerScope: WorkerScope = globalThis as unknown as WorkerScope,
+): void {
+  scope = workerScope;
+  scope.addEventListener('message', (event) => {
+    const message = event.data;
+    if (message?.type === 'load') void run(message);
+    else if (message?.type === 'abort') running.get(message.id)?.abort(message.reason);
+  });
+}
+
+/** True inside a dedicated or shared worker; false in a page, in Node and in Deno's main thread. */
+function inWorkerScope(): boolean {
+  const workerGlobal = (globalThis as { WorkerGlobalScope?: abstract new () => unknown })
+    .WorkerGlobalScope;
+  return typeof workerGlobal === 'function' && globalThis instanceof workerGlobal;
+}
+
+// Started only inside a worker, so that importing this entry elsewhere (Node, a type check, a
+// bundler's analysis) has no effect.
+if (inWorkerScope()) serveLoadRequests();

@@ -175,7 +175,7 @@ export function concatSplits(parts: readonly DatasetSplit[]): DatasetSplit {
       part.classNames.every((name, i) => name === first.classNames[i]);
     if (!same) {
       fail(
-        `concatSplits: every part must share dataset, imageShape and classNames; "${part.dataset}" ${part.imageShape.join('x')} differs from "${first.dataset}" ${first.imageShape.join('x')}`,
+        `concatSplits: every part must share dataset, imageShape and classNames; "${part.dataset}" ${part.imageShape.join('x')} does not match "${first.dataset}" ${first.imageShape.join('x')}`,
       );
     }
   }

@@ -225,10 +225,10 @@ describe('concatSplits', () => {
     const s = makeSplit([0, 1]);
     expect(errorOf(() => concatSplits([]))).toBe('concatSplits: pass at least one split.');
     expect(errorOf(() => concatSplits([s, { ...s, dataset: 'other' }]))).toBe(
-      'concatSplits: every part must share dataset, imageShape and classNames; "other" 2x2 differs from "toy" 2x2.',
+      'concatSplits: every part must share dataset, imageShape and classNames; "other" 2x2 does not match "toy" 2x2.',
     );
     expect(errorOf(() => concatSplits([s, { ...s, imageShape: [1, 4] as const }]))).toMatch(
-      /"toy" 1x4 differs from "toy" 2x2/,
+      /"toy" 1x4 does not match "toy" 2x2/,
     );
     expect(errorOf(() => concatSplits([s, { ...s, classNames: ['a', 'b', 'c', 'e'] }]))).toMatch(
       /must share dataset, imageShape and classNames/,
