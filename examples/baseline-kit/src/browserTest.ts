@@ -7,9 +7,14 @@ import {
   type ServePageOptions,
   servePage,
 } from '@fmnist/test-utils';
+import { type Browser, chromium } from 'playwright-core';
+import { build, preview } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
 
 type Closable = { close(): Promise<void> };
+
+/** Options of the served-page hooks: vite's `build`/`preview` and playwright's `chromium` are ours. */
+type HarnessOptions<O> = Omit<O, 'build' | 'preview' | 'chromium'>;
 
 /**
  * Starts `start()` in a beforeAll (with `timeoutMs`, builds are slow) and closes what it gave in
@@ -33,22 +38,22 @@ function useServed<T extends Closable>(start: () => Promise<T>, timeoutMs: numbe
  * The page built by vite and served with the real data from a 127.0.0.1 test server
  * ({@link servePage}) for the tests of this file. `timeoutMs` bounds the build and the launch.
  */
-export function useServedPage<B extends Closable>(
-  options: ServePageOptions<B>,
+export function useServedPage(
+  options: HarnessOptions<ServePageOptions<Browser>>,
   timeoutMs = 120_000,
-): () => ServedPage<B> {
-  return useServed(() => servePage(options), timeoutMs);
+): () => ServedPage<Browser> {
+  return useServed(() => servePage({ ...options, build, chromium }), timeoutMs);
 }
 
 /**
  * The page built by vite and served by a real `vite preview` with the data in its public dir
  * ({@link previewWithData}) for the tests of this file. `timeoutMs` bounds the build and launch.
  */
-export function usePreviewedPage<B extends Closable>(
-  options: PreviewWithDataOptions<B>,
+export function usePreviewedPage(
+  options: HarnessOptions<PreviewWithDataOptions<Browser>>,
   timeoutMs = 180_000,
-): () => PreviewedPage<B> {
-  return useServed(() => previewWithData(options), timeoutMs);
+): () => PreviewedPage<Browser> {
+  return useServed(() => previewWithData({ ...options, build, preview, chromium }), timeoutMs);
 }
 
 /** The part of a playwright Page {@link withTab} and {@link waitForPageState} use. */

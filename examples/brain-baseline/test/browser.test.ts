@@ -8,16 +8,12 @@ import {
   waitForPageState,
   withTab,
 } from '@fmnist-examples/baseline-kit/browser-test';
-import { chromium } from 'playwright-core';
-import { build } from 'vite';
 import { describe, expect, it } from 'vitest';
 import type { PageState } from '../page/main.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const served = useServedPage({
-  build,
-  chromium,
   vite: { configFile: path.join(root, 'vite.config.ts') },
   tmpPrefix: 'brain-page-',
   data: { data: 'fashion-mnist' },

@@ -10,8 +10,7 @@ import {
   waitForPageState,
   withTab,
 } from '@fmnist-examples/baseline-kit/browser-test';
-import { chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { ComparePageState } from '../src/browser.ts';
 import { type MergedReport, runName } from '../src/merge.ts';
@@ -32,8 +31,6 @@ function finished(page: Page): Promise<ComparePageState> {
 // checksums), where the page looks by default: ./data/<dataset>/.
 const served = useServedPage(
   {
-    build,
-    chromium,
     vite: { configFile: path.join(exampleDir, 'vite.config.ts') },
     tmpPrefix: 'fmnist-compare-page-',
     data: { 'data/fashion-mnist': 'fashion-mnist' },

@@ -5,17 +5,12 @@ import {
   waitForPageState,
   withTab,
 } from '@fmnist-examples/baseline-kit/browser-test';
-import { chromium } from 'playwright-core';
-import { build, preview } from 'vite';
 import { expect, it } from 'vitest';
 import type { ComparePageState } from '../src/browser.ts';
 
 const exampleDir = path.resolve(import.meta.dirname, '..');
 const served = usePreviewedPage(
   {
-    build,
-    preview,
-    chromium,
     vite: { configFile: path.join(exampleDir, 'vite.config.ts') },
     tmpPrefix: 'fmnist-compare-preview-',
     data: { 'data/fashion-mnist': 'fashion-mnist' },

@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { chromiumArgs, chromiumPath } from '@fmnist/test-utils';
 import { useServedPage, waitForPageState } from '@fmnist-examples/baseline-kit/browser-test';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { describe, expect, it } from 'vitest';
 import type { OnnxBaselineResult } from '../src/run.ts';
 
@@ -16,8 +15,6 @@ const exampleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
  */
 describe('browser baseline (vite build + headless Chromium)', () => {
   const served = useServedPage({
-    build,
-    chromium,
     vite: { configFile: path.join(exampleDir, 'vite.config.ts'), logLevel: 'error' },
     tmpPrefix: 'onnx-baseline-web-',
     data: { 'data/fashion-mnist': 'fashion-mnist' },

@@ -5,8 +5,6 @@ import {
   waitForPageState,
   withTab,
 } from '@fmnist-examples/baseline-kit/browser-test';
-import { chromium } from 'playwright-core';
-import { build, preview } from 'vite';
 import { expect, it } from 'vitest';
 import type { PagesState } from '../src/main.ts';
 
@@ -14,9 +12,6 @@ const exampleRoot = path.resolve(import.meta.dirname, '..');
 // The data as a user would put it: the four .gz files in the public folder's data/ (here a
 // temporary public dir linked to FMNIST_DATA_DIR's files; no data is committed).
 const served = usePreviewedPage({
-  build,
-  preview,
-  chromium,
   vite: { root: exampleRoot, configFile: path.join(exampleRoot, 'vite.config.ts') },
   tmpPrefix: 'fmnist-pages-',
   data: { data: 'fashion-mnist' },

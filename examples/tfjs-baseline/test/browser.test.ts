@@ -6,8 +6,6 @@ import {
   waitForPageState,
   withTab,
 } from '@fmnist-examples/baseline-kit/browser-test';
-import { chromium } from 'playwright-core';
-import { build } from 'vite';
 import { describe, expect, it } from 'vitest';
 import type { PageState } from '../src/page.ts';
 
@@ -17,8 +15,6 @@ const exampleRoot = path.resolve(import.meta.dirname, '..');
 // served as a mirror on the same origin (127.0.0.1 is a secure context, so the page's
 // crypto.subtle checksum verification works). playwright gives every launch a fresh profile.
 const served = useServedPage({
-  build,
-  chromium,
   vite: { root: exampleRoot },
   tmpPrefix: 'tfjs-baseline-page-',
   data: { data: 'fashion-mnist' },

@@ -5,16 +5,11 @@ import {
   waitForPageState,
   withTab,
 } from '@fmnist-examples/baseline-kit/browser-test';
-import { chromium } from 'playwright-core';
-import { build, preview } from 'vite';
 import { expect, it } from 'vitest';
 import type { PageState } from '../src/page.ts';
 
 const exampleRoot = path.resolve(import.meta.dirname, '..');
 const served = usePreviewedPage({
-  build,
-  preview,
-  chromium,
   vite: { root: exampleRoot },
   tmpPrefix: 'tfjs-baseline-preview-',
   data: { 'data/fashion-mnist': 'fashion-mnist' },
