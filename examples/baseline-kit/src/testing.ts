@@ -8,3 +8,6 @@ export { contractSplits, describeBaselineContract } from './contract.ts';
 // cliRun.ts
 export type { BaselineCliOptions } from './cliRun.ts';
 export { runBaselineCli } from './cliRun.ts';
+
+// tempDir.ts
+export { withTempDir } from './tempDir.ts';

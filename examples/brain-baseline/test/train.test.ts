@@ -1,11 +1,10 @@
 // Tests of runBrainBaseline on real data (accuracy, result shape, reproducibility, GPU refusal) and its CLI.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type DatasetSplit, subset } from '@fmnist/core';
 import { loadDataset } from '@fmnist/core/node';
 import { realDataDir } from '@fmnist/test-utils';
-import { runBaselineCli } from '@fmnist-examples/baseline-kit/contract';
+import { runBaselineCli, withTempDir } from '@fmnist-examples/baseline-kit/contract';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBrain } from '../src/loadBrain.ts';
 import { type BrainBaselineOptions, runBrainBaseline } from '../src/train.ts';
@@ -116,8 +115,7 @@ describe('runBrainBaseline in Node', () => {
 
 describe('pnpm start', () => {
   it('writes the result JSON and says which network ran', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'brain-cli-'));
-    try {
+    await withTempDir('brain-cli-', async (dir) => {
       const out = path.join(dir, 'result.json');
       const { stdout } = await runBaselineCli(
         root,
@@ -146,9 +144,7 @@ describe('pnpm start', () => {
         requestedDevice: 'auto',
       });
       expect(result.testAccuracy).toBeGreaterThan(0.4);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('fails clearly for --device gpu without a GPU', async () => {

@@ -1,6 +1,5 @@
 // Tests of runOnnxBaseline on the real test split (providers, layouts, typed errors) and its CLI.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DatasetSplit, isFmnistError, subset } from '@fmnist/core';
@@ -13,7 +12,7 @@ import {
 } from '@fmnist/onnx/export';
 import { realDataDir } from '@fmnist/test-utils';
 import type { ModelMetadata } from '@fmnist-examples/baseline-kit';
-import { runBaselineCli } from '@fmnist-examples/baseline-kit/contract';
+import { runBaselineCli, withTempDir } from '@fmnist-examples/baseline-kit/contract';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -168,8 +167,7 @@ describe('runOnnxBaseline on the real test split', () => {
 
 describe('pnpm start', () => {
   it('writes the baseline result JSON for --model --quick --dataset mnist --out', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'onnx-baseline-cli-'));
-    try {
+    await withTempDir('onnx-baseline-cli-', async (dir) => {
       const out = path.join(dir, 'result.json');
       const { stdout } = await runBaselineCli(
         exampleDir,
@@ -215,8 +213,6 @@ describe('pnpm start', () => {
       ]) {
         expect(result).toHaveProperty(key);
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 });

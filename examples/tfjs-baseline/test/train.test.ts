@@ -1,12 +1,11 @@
 // Tests of runTfjsBaseline on real data (wasm MLP and CNN, model files), backend choice and the CLI.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DatasetSplit, loadDataset, subset } from '@fmnist/core/node';
 import { realDataDir } from '@fmnist/test-utils';
 import { predictClasses } from '@fmnist/tfjs';
 import { BASELINE_RESULT_FIELDS } from '@fmnist-examples/baseline-kit';
-import { runBaselineCli } from '@fmnist-examples/baseline-kit/contract';
+import { runBaselineCli, withTempDir } from '@fmnist-examples/baseline-kit/contract';
 import { deserializeModel, serializeModel } from '@fmnist-examples/baseline-kit/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,8 +135,7 @@ describe('backend choice', () => {
 
 describe('pnpm start (CLI)', () => {
   it('trains, writes the result JSON and the model files', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'tfjs-baseline-'));
-    try {
+    await withTempDir('tfjs-baseline-', async (dir) => {
       const out = path.join(dir, 'result.json');
       const { stdout } = await runBaselineCli(
         path.resolve(import.meta.dirname, '..'),
@@ -166,8 +164,6 @@ describe('pnpm start (CLI)', () => {
       expect(result.backendPackage).toBe('@tensorflow/tfjs-backend-wasm');
       const modelJson = JSON.parse(await readFile(path.join(dir, 'model', 'model.json'), 'utf8'));
       expect(modelJson.modelTopology).toBeDefined();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   }, 240_000);
 });
