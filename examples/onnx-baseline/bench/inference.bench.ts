@@ -1,25 +1,13 @@
-// `pnpm bench`: inference throughput of the committed models per onnxruntime configuration.
-/**
- * Inference throughput of the committed models in onnxruntime-web wasm (1 and 2 threads) and
- * onnxruntime-node (CPU provider), as images/s and as ratios to onnxruntime-node.
- *
- *   pnpm bench [--quick] [--models cnn,mlp]
- *
- * Each runtime configuration runs in its own process: onnxruntime-web fixes its thread count when
- * its wasm module starts. Timings are `session.run` alone on prepared tensors (see
- * `runOnnxBaseline`), on the real Fashion-MNIST test split. Writes results/bench-onnx.json.
- */
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { loadDataset } from '@fmnist/core/node';
 import { Command } from 'commander';
 import { readOnnxModel } from '../src/modelFile.ts';
 import { loadNodeRuntime } from '../src/nodeRuntime.ts';
 import { runOnnxBaseline, type ThroughputRecord } from '../src/run.ts';
+import { runSelfChild } from './selfChild.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const exampleDir = path.resolve(here, '..');
@@ -64,20 +52,11 @@ if (opts.config) {
   const results: Record<string, Record<string, ThroughputRecord[]>> = {};
   for (const config of Object.keys(CONFIGS) as ConfigName[]) {
     console.error(`timing ${config}...`);
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        ...process.execArgv,
-        fileURLToPath(import.meta.url),
-        '--config',
-        config,
-        '--models',
-        opts.models,
-        ...(opts.quick ? ['--quick'] : []),
-      ],
-      { cwd: exampleDir, maxBuffer: 1 << 24 },
+    results[config] = await runSelfChild(
+      import.meta.url,
+      ['--config', config, '--models', opts.models, ...(opts.quick ? ['--quick'] : [])],
+      exampleDir,
     );
-    results[config] = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
   }
   const reference = results['onnxruntime-node'];
   const rows: Record<string, unknown>[] = [];

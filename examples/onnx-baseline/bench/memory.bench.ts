@@ -1,27 +1,22 @@
-// `pnpm bench:memory`: peak RSS of a full-plan onnxruntime-node run of the baseline CNN (cnn-small).
-/**
- * Peak resident set size of one `runOnnxBaseline` call on the whole test split, full plan, with
- * onnxruntime-node's CPU provider, on the comparison's CNN (`cnn-small`, exported untrained: the
- * weights do not change the memory). Each configuration runs in a fresh process without tfjs, as
- * the comparison's ONNX jobs do, so `process.resourceUsage().maxRSS` is that run's alone.
- *
- *   pnpm bench:memory [--batch-sizes 1,64,1000,10000] [--min-seconds 0.2]
- *
- * Without `--batch-sizes` it measures the default (`BATCH_SIZES`) and, for comparison, the
- * batch sizes up to 10,000 that the full plan timed before the comparison's 400 MB limit.
- */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { loadDataset } from '@fmnist/core/node';
 import { peakRssMB } from '@fmnist-examples/baseline-kit/node';
 import { Command } from 'commander';
 import { readOnnxModel } from '../src/modelFile.ts';
 import { loadNodeRuntime } from '../src/nodeRuntime.ts';
 import { BATCH_SIZES, runOnnxBaseline } from '../src/run.ts';
+import { runSelfChild } from './selfChild.ts';
+
+/** What one child run prints: memory before and after, and the throughput it measured. */
+interface MemoryRow {
+  peakRssMBBeforeRun: number;
+  peakRssMB: number;
+  inferenceBatchSize: number;
+  inferenceImagesPerSecond: number;
+  throughput: string[];
+}
 
 const opts = new Command()
   .option('--batch-sizes <list>', 'batch sizes to time (one child run)')
@@ -69,21 +64,14 @@ if (opts.child) {
   await writeFile(file, bytes);
   await writeFile(path.join(dir, 'cnn-small.json'), formatJson(metadata));
   for (const batchSizes of configs) {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        ...process.execArgv,
-        fileURLToPath(import.meta.url),
-        '--child',
-        file,
-        '--batch-sizes',
-        batchSizes,
-        '--min-seconds',
-        String(opts.minSeconds),
-      ],
-      { maxBuffer: 1 << 24 },
-    );
-    const row = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+    const row = await runSelfChild<MemoryRow>(import.meta.url, [
+      '--child',
+      file,
+      '--batch-sizes',
+      batchSizes,
+      '--min-seconds',
+      String(opts.minSeconds),
+    ]);
     console.log(
       `onnxruntime-node cnn-small, full test split, timed batch sizes ${batchSizes}: peak RSS ${row.peakRssMB} MB ` +
         `(${row.peakRssMBBeforeRun} MB before the run); accuracy pass ${row.inferenceImagesPerSecond} images/s ` +
