@@ -1,4 +1,4 @@
-// The comparison page, built with vite, driven through a short comparison in headless Chromium.
+// The comparison page, built with vite, in headless Chromium: a short comparison, merging, and behind vite preview.
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { realDataDir } from '@fmnist/test-utils';
 import {
+  usePreviewedPage,
   useServedPage,
   waitForPageState,
   withTab,
@@ -309,4 +310,45 @@ describe('the comparison page in headless Chromium', () => {
       await rm(work, { recursive: true, force: true });
     }
   }, 600_000);
+});
+
+// The same page behind a real `vite preview`, the data in public/data/<dataset>/ and no middleware: samples drawn and one short job run.
+describe('the comparison page behind vite preview', () => {
+  const previewed = usePreviewedPage(
+    {
+      vite: { configFile: path.join(exampleDir, 'vite.config.ts') },
+      tmpPrefix: 'fmnist-compare-preview-',
+      data: { 'data/fashion-mnist': 'fashion-mnist' },
+    },
+    240_000,
+  );
+
+  it('reads ./data/fashion-mnist/ from vite preview and runs a job', async () => {
+    await withTab(previewed().browser, async (page, errors) => {
+      const query = new URLSearchParams({
+        autostart: '1',
+        baselines: 'tfjs-mlp',
+        trainSamples: '640',
+        testSamples: '500',
+        epochs: '1',
+        tfjsBackend: 'webgl',
+        onnxEp: 'wasm',
+      });
+      await page.goto(`${previewed().url}index.html?${query}`);
+      const state = await waitForPageState<ComparePageState>(
+        page,
+        'fmnistCompare',
+        ['done', 'error'],
+        {
+          timeout: 240_000,
+        },
+      );
+      expect(state.error, state.log.join('\n')).toBeUndefined();
+      expect(errors).toEqual([]);
+      expect(state.report?.failures, state.log.join('\n')).toEqual([]);
+      expect(state.report?.results.map((r) => r.baseline)).toEqual(['tfjs-mlp']);
+      expect(await page.locator('#samples canvas').count()).toBe(24);
+      expect(await page.locator('#samples figcaption').first().textContent()).toBe('Ankle boot');
+    });
+  }, 300_000);
 });

@@ -1,7 +1,8 @@
-// The tfjs baseline page built by vite and run in headless Chromium (webgl and webgpu).
+// The tfjs baseline page built by vite and run in headless Chromium: served (webgl, webgpu) and behind vite preview.
 import path from 'node:path';
 import type { BaselineResult } from '@fmnist-examples/baseline-kit';
 import {
+  usePreviewedPage,
   useServedPage,
   waitForPageState,
   withTab,
@@ -75,5 +76,36 @@ describe('the baseline page in headless Chromium', () => {
     expect(state.result).toMatchObject({ backend: 'webgpu', device: 'gpu', trainSamples: 320 });
     // Five Adam steps: clearly above the 10% of guessing, nowhere near converged.
     expect((state.result as BaselineResult).testAccuracy).toBeGreaterThan(0.2);
+  }, 300_000);
+});
+
+// The same page behind a real `vite preview`, the data in public/data/ and no middleware.
+describe('the tfjs baseline page behind vite preview', () => {
+  const previewed = usePreviewedPage({
+    vite: { root: exampleRoot },
+    tmpPrefix: 'tfjs-baseline-preview-',
+    data: { 'data/fashion-mnist': 'fashion-mnist' },
+  });
+
+  it('trains on the files vite preview serves from public/data/fashion-mnist/', async () => {
+    await withTab(previewed().browser, async (page, errors) => {
+      const params = new URLSearchParams({
+        autostart: '1',
+        data: '/data/fashion-mnist/',
+        backend: 'webgl',
+        model: 'mlp',
+        trainSamples: '640',
+        testSamples: '500',
+        epochs: '1',
+      });
+      await page.goto(`${previewed().url}index.html?${params}`);
+      const state = await waitForPageState<PageState>(page, 'fmnistBaseline', ['done', 'error'], {
+        timeout: 240_000,
+      });
+      expect(state.error, state.log.join('\n')).toBeUndefined();
+      expect(errors).toEqual([]);
+      expect(state.result).toMatchObject({ backend: 'webgl', trainSamples: 640, testSamples: 500 });
+      expect(state.log).toContain('data: fashion-mnist train 60000, test 10000');
+    });
   }, 300_000);
 });
