@@ -19,20 +19,13 @@ const dataDir = path.resolve(
 );
 const { images } = await loadDataset({ split: 'train', dataDir, cache: false });
 
-/** toFloat32's conversion before the lookup tables, verbatim: one multiply-add per pixel. */
-function convertBefore(
-  src: Uint8Array,
-  srcStart: number,
-  length: number,
-  dst: Float32Array,
-  dstStart: number,
-  scale: number,
-  offset: number,
-): void {
-  for (let i = 0; i < length; i++) dst[dstStart + i] = src[srcStart + i] * scale + offset;
-}
+/**
+ * toFloat32's conversion before the lookup tables, for the 'scale' mode timed here: one
+ * multiply-add per pixel (`x * (1 / 255) + 0`, the same floats).
+ */
 function multiplyAdd(src: Uint8Array, out: Float32Array): Float32Array {
-  convertBefore(src, 0, src.length, out, 0, 1 / 255, 0);
+  const scale = 1 / 255;
+  for (let i = 0; i < src.length; i++) out[i] = src[i] * scale + 0;
   return out;
 }
 
