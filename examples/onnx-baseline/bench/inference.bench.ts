@@ -1,3 +1,14 @@
+// `pnpm bench`: inference throughput of the committed models per onnxruntime configuration.
+/**
+ * Inference throughput of the committed models in onnxruntime-web wasm (1 and 2 threads) and
+ * onnxruntime-node (CPU provider), as images/s and as ratios to onnxruntime-node.
+ *
+ *   pnpm bench [--quick] [--models cnn,mlp]
+ *
+ * Each runtime configuration runs in its own process: onnxruntime-web fixes its thread count when
+ * its wasm module starts. Timings are `session.run` alone on prepared tensors (see
+ * `runOnnxBaseline`), on the real Fashion-MNIST test split. Writes results/bench-onnx.json.
+ */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

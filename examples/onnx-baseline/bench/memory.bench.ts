@@ -1,3 +1,15 @@
+// `pnpm bench:memory`: peak RSS of a full-plan onnxruntime-node run of the baseline CNN (cnn-small).
+/**
+ * Peak resident set size of one `runOnnxBaseline` call on the whole test split, full plan, with
+ * onnxruntime-node's CPU provider, on the comparison's CNN (`cnn-small`, exported untrained: the
+ * weights do not change the memory). Each configuration runs in a fresh process without tfjs, as
+ * the comparison's ONNX jobs do, so `process.resourceUsage().maxRSS` is that run's alone.
+ *
+ *   pnpm bench:memory [--batch-sizes 1,64,1000,10000] [--min-seconds 0.2]
+ *
+ * Without `--batch-sizes` it measures the default (`BATCH_SIZES`) and, for comparison, the
+ * batch sizes up to 10,000 that the full plan timed before the comparison's 400 MB limit.
+ */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

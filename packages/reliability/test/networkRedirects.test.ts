@@ -1,3 +1,4 @@
+// Network faults (core): redirects (loops, other hosts, refused schemes) against the real test server.
 import { afterAll, beforeAll, expect } from 'vitest';
 import {
   FIXTURE_NAMES,
