@@ -1,4 +1,4 @@
-// Network faults (core): redirects (loops, other hosts, refused schemes) against the real test server.
+// Network faults (core): redirect loops, and redirects to another host serving the right or a wrong file.
 import { afterAll, beforeAll, expect } from 'vitest';
 import {
   FIXTURE_NAMES,
