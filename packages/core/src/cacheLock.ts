@@ -5,7 +5,7 @@
 // cache) or takes too long, the caller simply goes ahead without it, as before.
 import { randomBytes } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
-import { link, mkdir, open, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FmnistError } from './errors.ts';
@@ -88,22 +88,31 @@ async function isStale(file: string, staleMs: number): Promise<LockInfo | 'gone'
 }
 
 /**
- * Removes a stale lock without removing a fresh one that replaced it meanwhile: the lock is
- * renamed aside (atomic), and if what was moved is not the stale lock that was judged, it is
- * linked back (link never overwrites).
+ * Removes a stale lock without ever removing a fresh one that replaced it. Breakers take turns
+ * through a second lock file (`<lock>.break.tmp`, created with 'wx'), and under it re-read the lock:
+ * only the very lock that was judged stale (same token) is unlinked. Without the turn, two
+ * waiters that both judged the dead holder's lock could each remove a lock, the second one a
+ * fresh holder's. A turn file left by a breaker that died is itself stale after `staleMs`.
  */
-async function breakLock(file: string, judged: LockInfo): Promise<void> {
-  const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.broken.tmp`;
+async function breakLock(file: string, judged: LockInfo, staleMs: number): Promise<void> {
+  const turn = `${file}.break.tmp`;
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    await rename(file, aside);
+    handle = await open(turn, 'wx', 0o644);
   } catch {
-    return;
+    const since = await stat(turn)
+      .then((s) => Date.now() - s.mtimeMs)
+      .catch(() => 0);
+    if (since > staleMs) await unlink(turn).catch(() => undefined);
+    return; // Another waiter is breaking it: the next round sees the outcome.
   }
-  const moved = await readInfo(aside);
-  if (moved && judged.token !== '' && moved.token !== judged.token) {
-    await link(aside, file).catch(() => undefined);
+  try {
+    const now = await readInfo(file);
+    if (now && now.token === judged.token) await unlink(file).catch(() => undefined);
+  } finally {
+    await handle.close().catch(() => undefined);
+    await unlink(turn).catch(() => undefined);
   }
-  await unlink(aside).catch(() => undefined);
 }
 
 /** Resolves at the next change in `folder` or after `ms`, whichever comes first. */
@@ -226,7 +235,7 @@ export async function acquireFileLock(
     for (;;) {
       if (signal?.aborted) throw aborted(signal, file);
       const stale = await isStale(file, staleMs);
-      if (stale !== undefined && stale !== 'gone') await breakLock(file, stale);
+      if (stale !== undefined && stale !== 'gone') await breakLock(file, stale, staleMs);
       if (stale !== undefined) {
         // Free (released or broken): the holder may have left its result.
         if (options.ready && (await options.ready())) {
