@@ -1,6 +1,7 @@
 // Model folders on disk: a tfjs model's `model.json` + `weights.bin` written to and read from a folder.
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomically } from './atomicWrite.ts';
 import type { ModelFiles } from './tfjs/modelFiles.ts';
 
 /** The files of `files` are written here; `WEIGHTS_FILE` is what the manifest names. */
@@ -14,8 +15,9 @@ export async function writeModelFiles(dir: string, files: ModelFiles): Promise<v
   await mkdir(dir, { recursive: true });
   const manifest = JSON.parse(files.modelJson) as { weightsManifest: { paths: string[] }[] };
   const [weightsPath] = manifest.weightsManifest.flatMap((group) => group.paths);
-  await writeFile(path.join(dir, MODEL_JSON), files.modelJson);
-  await writeFile(path.join(dir, weightsPath), files.weights);
+  // Weights first, the manifest last: a model.json on disk always names complete weights.
+  await writeFileAtomically(path.join(dir, weightsPath), files.weights);
+  await writeFileAtomically(path.join(dir, MODEL_JSON), files.modelJson);
 }
 
 /**

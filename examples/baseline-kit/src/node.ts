@@ -6,3 +6,6 @@ export { readModelFiles, writeModelFiles } from './modelDir.ts';
 
 // memory.ts
 export { peakRssMB } from './memory.ts';
+
+// atomicWrite.ts
+export { writeFileAtomically } from './atomicWrite.ts';

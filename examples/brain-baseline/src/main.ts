@@ -1,9 +1,9 @@
 // `pnpm start [--quick] [--dataset mnist] [--out FILE] [--device cpu|gpu]`: the brain.js baseline's command line.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadDataset } from '@fmnist/core/node';
 import { formatProgress, formatResult, PLAN } from '@fmnist-examples/baseline-kit';
-import { peakRssMB } from '@fmnist-examples/baseline-kit/node';
+import { peakRssMB, writeFileAtomically } from '@fmnist-examples/baseline-kit/node';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadBrain, nodeHasGpu } from './loadBrain.ts';
 import { type BrainActivation, type BrainBaselineOptions, runBrainBaseline } from './train.ts';
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
   const out =
     opts.out ?? path.join('results', `brain-${opts.dataset}${opts.quick ? '-quick' : ''}.json`);
   mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  writeFileSync(out, formatResult(result));
+  await writeFileAtomically(out, formatResult(result));
   console.log(
     `test accuracy ${(result.testAccuracy * 100).toFixed(2)}% | train ${result.trainSeconds.toFixed(1)} s (${Math.round(result.trainSamplesPerSecond)} samples/s) | inference ${Math.round(result.inferenceImagesPerSecond)} images/s | peak RSS ${Math.round(result.peakRssMB)} MB`,
   );

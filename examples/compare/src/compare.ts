@@ -1,8 +1,9 @@
 // `pnpm start`'s engine in Node: each job in its own worker process, then the report and charts.
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomically } from '@fmnist-examples/baseline-kit/node';
 import type { ChartSpec } from './chartParts.ts';
 import { renderSvg, reportCharts } from './charts.ts';
 import { nodeMachineFacts } from './machine.ts';
@@ -240,7 +241,7 @@ export async function writeReportFiles(
   await mkdir(chartsDir, { recursive: true });
   const files: string[] = [];
   await body(async (file, content) => {
-    await writeFile(file, content);
+    await writeFileAtomically(file, content);
     files.push(file);
   });
   return files;

@@ -1,9 +1,12 @@
 // The comparison's JobEnvironment in Node: core's loader, model files, maxRSS, Node frameworks.
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadDataset } from '@fmnist/core/node';
 import { formatJson, roundTo } from '@fmnist-examples/baseline-kit';
-import { peakRssMB, writeModelFiles } from '@fmnist-examples/baseline-kit/node';
+import {
+  peakRssMB,
+  writeFileAtomically,
+  writeModelFiles,
+} from '@fmnist-examples/baseline-kit/node';
 import type { JobEnvironment, ModelKey } from './jobEnvironment.ts';
 import type { DatasetId } from './plan.ts';
 import { splitFingerprint } from './sameData.ts';
@@ -44,8 +47,8 @@ export function nodeEnvironment(context: NodeJobContext, signal?: AbortSignal): 
       const { serializeModel } = await import('@fmnist-examples/baseline-kit/tfjs');
       const files = modelFiles(context.modelsDir, key);
       await writeModelFiles(files.tfjsDir, await serializeModel(trained.model));
-      await writeFile(files.onnx, trained.bytes);
-      await writeFile(files.metadata, formatJson(trained.metadata));
+      await writeFileAtomically(files.onnx, trained.bytes);
+      await writeFileAtomically(files.metadata, formatJson(trained.metadata));
       return { file: path.relative(context.modelsDir, files.onnx) };
     },
     async loadModel(key) {

@@ -8,12 +8,12 @@
  *   pnpm export-tfjs <model dir or model.json> [--out FILE.onnx] [--result tfjs-result.json]
  *                    [--input-layout nchw|nhwc|flat] [--name NAME]
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Normalize } from '@fmnist/core';
 import type { OnnxInputLayout } from '@fmnist/onnx/export';
 import { type BaselineResult, formatJson } from '@fmnist-examples/baseline-kit';
-import { readModelFiles } from '@fmnist-examples/baseline-kit/node';
+import { readModelFiles, writeFileAtomically } from '@fmnist-examples/baseline-kit/node';
 import { deserializeModel, exportForOnnx } from '@fmnist-examples/baseline-kit/tfjs';
 import { metadataPathFor } from '@fmnist-examples/onnx-baseline/node';
 import { Command, Option } from 'commander';
@@ -60,8 +60,8 @@ const { bytes, metadata } = await exportForOnnx(model, result, {
 model.dispose();
 const out = path.resolve(opts.out ?? `${folder.replace(/[/\\]$/, '')}.onnx`);
 await mkdir(path.dirname(out), { recursive: true });
-await writeFile(out, bytes);
-await writeFile(metadataPathFor(out), formatJson(metadata));
+await writeFileAtomically(out, bytes);
+await writeFileAtomically(metadataPathFor(out), formatJson(metadata));
 console.log(
   `wrote ${out} (${bytes.byteLength} bytes, input [${metadata.input?.dims.join(', ')}]) and its .json`,
 );

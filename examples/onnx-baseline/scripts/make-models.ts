@@ -11,14 +11,17 @@
  *
  * Deterministic up to floating-point summation order: seeded initializers, dropout and shuffles.
  */
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { argmax, type DatasetSplit, subset } from '@fmnist/core';
 import { loadDataset } from '@fmnist/core/node';
 import { toOrtTensor } from '@fmnist/onnx';
 import { formatJson, formatProgress, type ParityRecord, PLAN } from '@fmnist-examples/baseline-kit';
-import { peakRssMB, writeModelFiles } from '@fmnist-examples/baseline-kit/node';
+import {
+  peakRssMB,
+  writeFileAtomically,
+  writeModelFiles,
+} from '@fmnist-examples/baseline-kit/node';
 import {
   exportForOnnx,
   MODEL_ZOO,
@@ -108,8 +111,8 @@ for (const kind of opts.only ? [opts.only] : (['mlp', 'cnn'] as const)) {
       }
     }
     const metadata = { ...exported.metadata, parity };
-    await writeFile(path.join(modelsDir, `${kind}.onnx`), exported.bytes);
-    await writeFile(path.join(modelsDir, `${kind}.json`), formatJson(metadata));
+    await writeFileAtomically(path.join(modelsDir, `${kind}.onnx`), exported.bytes);
+    await writeFileAtomically(path.join(modelsDir, `${kind}.json`), formatJson(metadata));
     console.log(
       `  wrote models/${kind}.onnx (${exported.bytes.byteLength} bytes), ${kind}.json${kind === 'cnn' ? ', cnn.tfjs/' : ''}`,
     );

@@ -1,10 +1,10 @@
 // `pnpm start [--model FILE] [--quick] [--dataset mnist] [--out FILE] [--ep ...]`: the ONNX baseline's command line.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '@fmnist/core/node';
 import { formatProgress, formatResult, PLAN } from '@fmnist-examples/baseline-kit';
-import { peakRssMB } from '@fmnist-examples/baseline-kit/node';
+import { peakRssMB, writeFileAtomically } from '@fmnist-examples/baseline-kit/node';
 import { Command, Option } from 'commander';
 import { readOnnxModel } from './modelFile.ts';
 import { loadNodeRuntime, type NodeExecutionProvider } from './nodeRuntime.ts';
@@ -97,5 +97,5 @@ const out = path.resolve(
     ),
 );
 await mkdir(path.dirname(out), { recursive: true });
-await writeFile(out, formatResult(result));
+await writeFileAtomically(out, formatResult(result));
 console.log(`  wrote ${path.relative(process.cwd(), out)}`);

@@ -1,5 +1,5 @@
 // The whole Node run of the tfjs baseline: backend, data, training, model files and result JSON.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { loadDataset } from '@fmnist/core/node';
 import {
@@ -7,7 +7,11 @@ import {
   type BaselineResult,
   formatResult,
 } from '@fmnist-examples/baseline-kit';
-import { peakRssMB, writeModelFiles } from '@fmnist-examples/baseline-kit/node';
+import {
+  peakRssMB,
+  writeFileAtomically,
+  writeModelFiles,
+} from '@fmnist-examples/baseline-kit/node';
 import { serializeModel, WEIGHTS_FILE } from '@fmnist-examples/baseline-kit/tfjs';
 import type { BackendChoice } from './backendChoice.ts';
 import { selectNodeBackend } from './nodeBackend.ts';
@@ -121,7 +125,7 @@ export async function runNodeBaseline(
     if (options.out !== false) {
       const file = path.resolve(options.out ?? path.join('results', `${stem}.json`));
       await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, formatResult(run.result));
+      await writeFileAtomically(file, formatResult(run.result));
       output.outFile = file;
       log(`result: ${file}`);
     }
