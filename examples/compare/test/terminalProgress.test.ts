@@ -61,8 +61,11 @@ describe('progress display', () => {
     const { stream, chunks } = fakeStream(true);
     const display = createProgressDisplay('auto', { stream });
     display.update(progress(2, 'train', 0.5));
-    // cli-progress redraws on a timer (10 per second).
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // cli-progress redraws on a timer (10 per second): wait for the first full frame, however
+    // late a loaded machine runs that timer (the test's own timeout bounds the wait).
+    while (!/ETA 3m20s/.test(chunks.join(''))) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     display.stop();
     const text = chunks.join('');
     expect(text).toMatch(/all\s+[█░]+\s+25% \| job 3\/5, 30s so far, ETA 3m20s/);

@@ -176,7 +176,8 @@ describe('ortBatches', () => {
       expect(Array.from(batch.labelTensor!.data as Int32Array)).toEqual(Array.from(batch.labels));
       expect(batch.labelTensor!.type).toBe('int32');
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Event-driven: wait for both messages, however long a loaded machine takes to deliver them.
+    while (received.length < 2) await new Promise((resolve) => setImmediate(resolve));
     port1.close();
     expect(received.map((r) => r.length)).toEqual([20 * 784, 17 * 784]);
   });
