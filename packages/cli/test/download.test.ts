@@ -141,15 +141,13 @@ describe('fmnist download', () => {
     let sent = false;
     const r = await run(['--mirror', slow], {
       onSpawn: (child, output) => {
-        const timer = setInterval(() => {
+        // On the event, not after a guessed delay: the progress line says bytes are arriving.
+        child.stdout?.on('data', () => {
           if (!sent && output().includes('downloading')) {
             sent = true;
-            // Let a few chunks arrive first, so the download is really under way.
-            setTimeout(() => child.kill('SIGINT'), 300);
-            clearInterval(timer);
+            child.kill('SIGINT');
           }
-        }, 20);
-        child.on('close', () => clearInterval(timer));
+        });
       },
     });
     expect(sent).toBe(true);

@@ -155,14 +155,15 @@ describe('mirror URLs', () => {
 
 describe('slow and silent mirrors', () => {
   it('does not cut a header phase that is slow but moving', async () => {
-    // 12 header lines 60 ms apart: ~800 ms of headers, never 300 ms without a byte.
+    // 30 header lines 40 ms apart: ~1.3 s of headers against a 1 s idle timeout, never more than
+    // 40 ms without a byte (a 25x margin for a loaded machine's late timers).
     server.route('/slow-headers/images.gz', {
       kind: 'handler',
-      handle: (_req, res) => slowHeaders(res, body, 12, 60),
+      handle: (_req, res) => slowHeaders(res, body, 30, 40),
     });
     const bytes = await downloadFile(file, {
       ...fast,
-      timeoutMs: 300,
+      timeoutMs: 1000,
       retries: 0,
       mirrors: [server.url('slow-headers/')],
     });

@@ -125,7 +125,7 @@ urlCase(
         const socket = res.socket!;
         const head = [
           'HTTP/1.1 200 OK\r\n',
-          ...Array.from({ length: 10 }, (_, i) => `X-Slow-${i}: ${'x'.repeat(16)}\r\n`),
+          ...Array.from({ length: 30 }, (_, i) => `X-Slow-${i}: ${'x'.repeat(16)}\r\n`),
           `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
         ];
         let i = 0;
@@ -133,14 +133,15 @@ urlCase(
           if (socket.destroyed) return;
           if (i < head.length) {
             socket.write(head[i++]);
-            setTimeout(next, 80);
+            setTimeout(next, 40);
           } else socket.end(Buffer.from(body));
         };
         next();
       },
     });
-    // ~900 ms of headers against a 300 ms idle timeout, never 300 ms without a byte.
-    expectRecovered(ctx, await load(ctx, [m.url], { timeoutMs: 300, retries: 0 }));
+    // ~1.2 s of headers against a 1 s idle timeout, never more than 40 ms without a byte: a 25x
+    // margin, so a loaded machine's late timers cannot pass for a silent server.
+    expectRecovered(ctx, await load(ctx, [m.url], { timeoutMs: 1000, retries: 0 }));
     expect(urls.server.requests(m.images)).toBe(1);
     return 'recovered (not cut)';
   },

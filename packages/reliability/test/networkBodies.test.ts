@@ -56,9 +56,8 @@ loadCase(
 loadCase('stalled body on the only mirror', 'DOWNLOAD_FAILED (attempts: TIMEOUT)', async (ctx) => {
   const a = mirror({ kind: 'stall', body, afterBytes: 4096 });
   const result = await load(ctx, [a.url], { timeoutMs: 300, retries: 0 });
-  const outcome = await expectFailed(ctx, result, 'DOWNLOAD_FAILED');
-  expect(result.ms).toBeLessThan(5000);
-  return outcome;
+  // No clock: the stall never ends, so only the idle timeout can end this load.
+  return expectFailed(ctx, result, 'DOWNLOAD_FAILED');
 });
 
 loadCase('server never sends headers', 'DOWNLOAD_FAILED (attempts: TIMEOUT)', async (ctx) => {
@@ -72,9 +71,11 @@ loadCase(
   'recovered (no timeout, one request)',
   async (ctx) => {
     const a = mirror({ kind: 'drip', body, chunkBytes: 4096, intervalMs: 40 });
-    const result = await load(ctx, [a.url], { timeoutMs: 400 });
+    // Never more than 40 ms without a byte against a 1 s idle timeout (a 25x margin for a loaded
+    // machine), and longer than that timeout in total.
+    const result = await load(ctx, [a.url], { timeoutMs: 1000 });
     expectRecovered(ctx, result);
-    expect(result.ms).toBeGreaterThan(400);
+    expect(result.ms).toBeGreaterThan(1000);
     expect(server.requests(a.images)).toBe(1);
     ctx.facts.ms = Math.round(result.ms);
     return 'recovered (no timeout, one request)';

@@ -199,11 +199,12 @@ cliCase(
 );
 
 cliCase(
-  'slow drip (256 B every 100 ms: 2 s in total, 0.5 s idle timeout)',
+  'slow drip (128 B every 50 ms: 2 s in total, 1 s idle timeout)',
   'exit 0, one request',
   async (ctx) => {
-    const a = mirror({ kind: 'drip', body: faultyBytes, chunkBytes: 256, intervalMs: 100 });
-    const run = await download(ctx, [a.url], ['--timeout', '0.5']);
+    // Never more than 50 ms without a byte against a 1 s timeout: a 20x margin for a loaded machine.
+    const a = mirror({ kind: 'drip', body: faultyBytes, chunkBytes: 128, intervalMs: 50 });
+    const run = await download(ctx, [a.url], ['--timeout', '1']);
     expect(server.requests(a.path)).toBe(1);
     return recovered(ctx, run, 'one request');
   },
