@@ -96,8 +96,13 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
   const program = createProgram(ctx, (c) => {
     code = c;
   });
+  // `fmnist help nosuch`: Commander would print the whole help to stderr; the unknown name gets the
+  // same one-line error (with its "Did you mean" suggestion) as `fmnist nosuch`.
+  const known = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  const asked = argv[0] === 'help' && argv[1] !== undefined && !argv[1].startsWith('-');
+  const args = asked && !known.includes(argv[1]) ? argv.slice(1, 2) : [...argv];
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has already printed its message (or the help/version text); `fmnist help`,

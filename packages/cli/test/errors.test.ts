@@ -93,6 +93,11 @@ describe('bad arguments: exit 2', () => {
     expect(sub.stdout).toContain('--format <format>');
     expect(sub.stdout).toContain('--data-dir <dir>');
     expect(sub.stdout).toContain('Exit codes:');
+    // Help for a command that does not exist: one line with a suggestion, usage exit code.
+    const unknown = await run(['help', 'downlod']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toBe("error: unknown command 'downlod'\n(Did you mean download?)\n");
     const version = await run(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);

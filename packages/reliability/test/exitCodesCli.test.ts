@@ -68,6 +68,14 @@ codeCase('0: `fmnist help` and `fmnist help export`', 'exit 0; help on stdout', 
   return 'exit 0; help on stdout';
 });
 
+codeCase('2: `fmnist help nosuch`', 'exit 2; one line, no help dump', async () => {
+  const run = await runToEnd(spawnCli(['help', 'nosuch']));
+  expectExit(run, 2);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toBe("error: unknown command 'nosuch'\n");
+  return 'exit 2; one line, no help dump';
+});
+
 /** Runs the binary with stdout on /dev/full, where every write fails with ENOSPC. */
 async function toDevFull(ctx: CaseContext, args: string[]) {
   const full = await open('/dev/full', 'w');
