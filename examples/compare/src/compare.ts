@@ -1,11 +1,7 @@
 // `pnpm start`'s engine in Node: each job in its own worker process, then the report and charts.
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomically } from '@fmnist-examples/baseline-kit/node';
-import type { ChartSpec } from './chartParts.ts';
-import { renderSvg, reportCharts } from './charts.ts';
 import { nodeMachineFacts } from './machine.ts';
 import { newRunId } from './merge.ts';
 import type { NodeJobContext } from './nodeEnvironment.ts';
@@ -16,15 +12,9 @@ import {
   planJobs,
   resolveSettings,
 } from './plan.ts';
-import { svgToPng } from './png.ts';
 import { type CompareProgress, ProgressTracker } from './progress.ts';
-import {
-  type ChartFile,
-  type CompareReport,
-  formatReportJson,
-  referencesForDatasets,
-  renderMarkdown,
-} from './report.ts';
+import { type CompareReport, referencesForDatasets } from './report.ts';
+import { writeReport } from './reportFiles.ts';
 import { type CompareRow, rowProblems } from './rows.ts';
 import type { JobOutcome } from './runJob.ts';
 import { recordJobData } from './sameData.ts';
@@ -205,72 +195,4 @@ function runWorker(
     const message: RunMessage = { type: 'run', job, context };
     child.send(message);
   });
-}
-
-/** Writes one file and notes its path. */
-type FileWriter = (file: string, content: string | Uint8Array) => Promise<void>;
-
-/**
- * Writes `compare.json`, the charts (`charts/*.svg`, and `*.png` unless `png` is false) and
- * `compare.md` into `outDir`. The charts folder is emptied first so no chart of an earlier run
- * stays behind. Returns the absolute paths written.
- */
-export async function writeReport(
-  report: CompareReport,
-  outDir: string,
-  options: { png?: boolean } = {},
-): Promise<string[]> {
-  return writeReportFiles(outDir, async (write) => {
-    await write(path.join(outDir, 'compare.json'), formatReportJson(report));
-    const specs = report.results.length > 0 ? reportCharts(report.results) : [];
-    const charts = await writeCharts(outDir, specs, options, write);
-    await write(path.join(outDir, 'compare.md'), renderMarkdown(report, charts));
-  });
-}
-
-/**
- * Empties `outDir/charts`, then lets `body` write the report's files through a writer that
- * records each path. Returns the absolute paths written.
- */
-export async function writeReportFiles(
-  outDir: string,
-  body: (write: FileWriter) => Promise<void>,
-): Promise<string[]> {
-  const chartsDir = path.join(outDir, 'charts');
-  await rm(chartsDir, { recursive: true, force: true });
-  await mkdir(chartsDir, { recursive: true });
-  const files: string[] = [];
-  await body(async (file, content) => {
-    await writeFileAtomically(file, content);
-    files.push(file);
-  });
-  return files;
-}
-
-/**
- * Renders each chart to `outDir/charts/<name>.svg` and, unless `png` is false, `<name>.png`;
- * returns them as the Markdown report links them.
- */
-export async function writeCharts(
-  outDir: string,
-  specs: readonly ChartSpec[],
-  options: { png?: boolean },
-  write: FileWriter,
-): Promise<ChartFile[]> {
-  const charts: ChartFile[] = [];
-  for (const chart of specs) {
-    const svg = await renderSvg(chart.spec);
-    await write(path.join(outDir, 'charts', `${chart.name}.svg`), svg);
-    const entry: ChartFile = {
-      name: chart.name,
-      title: chart.title,
-      svg: `charts/${chart.name}.svg`,
-    };
-    if (options.png !== false) {
-      await write(path.join(outDir, 'charts', `${chart.name}.png`), svgToPng(svg));
-      entry.png = `charts/${chart.name}.png`;
-    }
-    charts.push(entry);
-  }
-  return charts;
 }

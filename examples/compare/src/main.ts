@@ -4,10 +4,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runComparison, writeReport } from './compare.ts';
+import { runComparison } from './compare.ts';
 import { describeDifferences } from './merge.ts';
 import { DIFFERENT_WORK_EXIT_CODE, mergeFiles } from './mergeFiles.ts';
 import { formatDuration } from './progress.ts';
+import { writeReport } from './reportFiles.ts';
 import { BASELINE_IDS, type BaselineId } from './rows.ts';
 import { datasetTitle, formatAccuracy } from './table.ts';
 import { createProgressDisplay, type ProgressStyle } from './terminalProgress.ts';

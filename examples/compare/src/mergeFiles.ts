@@ -1,11 +1,11 @@
 // `pnpm start --merge a.json b.json ...` in Node: read the runs' files, merge them, write the report.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeCharts, writeReportFiles } from './compare.ts';
 import { type MergeOptions, type MergeOutcome, mergeRuns, parseCompareJson } from './merge.ts';
 import { mergedCharts } from './mergeCharts.ts';
 import { renderMergedMarkdown } from './mergeReport.ts';
 import { formatReportJson } from './report.ts';
+import { writeCharts, writeReportFiles } from './reportFiles.ts';
 
 /** Exit code of `--merge` when the runs did different work and `--allow-different` is not given. */
 export const DIFFERENT_WORK_EXIT_CODE = 2;
