@@ -1,13 +1,16 @@
-// The wasm training kernels on the baseline CNN's shapes (batch 64): Conv2DBackpropInput before and
-// after registerWasmTrainingKernels() wraps it; Conv2DBackpropFilter (a forward XNNPACK
+// The wasm training kernels on the baseline CNN's shapes (batch 64): the wrapped kernels before and
+// after registerWasmTrainingKernels() wraps them; Conv2DBackpropFilter (a forward XNNPACK
 // convolution) against the wasm binary's own Conv3DBackpropFilterV2 on depth-1 views (the naive
-// route, stride 1 only: it is wrong for larger strides) and the cpu backend's kernel. Then the
+// route, stride 1 only: it is wrong for larger strides) and the cpu backend's kernel; the SIMD
+// modules against the routes taken without them. Then the
 // adapter's conversions. `pnpm bench` in packages/tfjs (`--quick` skips the slowest cpu cases).
 import { loadDataset } from '@fmnist/core/node';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import os from 'node:os';
 import { toTensors, toTfDataset } from '../src/index.ts';
 import { registerWasmTrainingKernels } from '../src/wasm-kernels/index.ts';
+import { setSimdModulesEnabled } from '../src/wasm-kernels/simdModule.ts';
 
 type Shape4 = [number, number, number, number];
 const cases: [string, Shape4, Shape4, number][] = [
@@ -38,28 +41,94 @@ async function time(fn: () => tf.Tensor, budgetMs = 1500, minRuns = 3): Promise<
   return samples[Math.floor(samples.length / 2)];
 }
 
-// dx of the baseline CNN's second convolution, with the wasm backend's own kernel, then wrapped.
+// The wrapped kernels, with the wasm backend's own implementation and then wrapped: the baseline
+// CNN's dx of its second convolution, both max-pool gradients, and the dense layer's backward
+// products (dW = xᵀ·dy, dx = dy·Wᵀ).
 await tf.setBackend('wasm');
-const dxOf = () => {
-  const dy = tf.randomUniform([64, 14, 14, 32]);
-  const filter = tf.randomUniform([3, 3, 16, 32]);
-  return () =>
-    tf
-      .engine()
-      .runKernel(
-        'Conv2DBackpropInput',
-        { dy, filter },
-        { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [64, 14, 14, 16] },
-      ) as tf.Tensor;
-};
-const dxArgs = dxOf();
-const originalDx = await time(dxArgs);
-registerWasmTrainingKernels();
-const fastDx = await time(dxArgs);
 console.log(
-  `Conv2DBackpropInput, baseline CNN layer 2 on wasm: tfjs-backend-wasm ${originalDx.toFixed(1)} ms, ` +
-    `this package ${fastDx.toFixed(1)} ms (${(originalDx / fastDx).toFixed(1)}x faster)`,
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (2 cores: above 1 is a loaded machine)`,
 );
+const kernelCall = (name: string, inputs: Record<string, tf.Tensor>, attrs: object) => () =>
+  tf.engine().runKernel(name, inputs, attrs as never) as tf.Tensor;
+const pooled = (shape: Shape4) => {
+  const x = tf.randomUniform(shape);
+  const y = tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid');
+  const attrs = { filterSize: 2, strides: 2, pad: 'valid' };
+  return kernelCall('MaxPoolGrad', { dy: tf.randomUniform(y.shape), input: x, output: y }, attrs);
+};
+const [dense, denseDy, denseW] = [
+  [64, 1568],
+  [64, 128],
+  [1568, 128],
+].map((s) => tf.randomUniform(s));
+const wrapped: [string, () => tf.Tensor][] = [
+  [
+    'Conv2DBackpropInput, baseline CNN layer 2',
+    kernelCall(
+      'Conv2DBackpropInput',
+      { dy: tf.randomUniform([64, 14, 14, 32]), filter: tf.randomUniform([3, 3, 16, 32]) },
+      { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [64, 14, 14, 16] },
+    ),
+  ],
+  ['MaxPoolGrad 2x2 [64,28,28,16]', pooled([64, 28, 28, 16])],
+  ['MaxPoolGrad 2x2 [64,14,14,32]', pooled([64, 14, 14, 32])],
+  ['BatchMatMul dense dW [1568,64]·[64,128]', () => tf.matMul(dense, denseDy, true, false)],
+  ['BatchMatMul dense dx [64,128]·[128,1568]', () => tf.matMul(denseDy, denseW, false, true)],
+];
+const original: number[] = [];
+for (const [, fn] of wrapped) original.push(await time(fn));
+registerWasmTrainingKernels();
+console.log('wrapped wasm kernels, median ms: tfjs-backend-wasm 4.22 -> this package');
+for (const [k, [title, fn]] of wrapped.entries()) {
+  const fast = await time(fn);
+  console.log(
+    `${title.padEnd(42)} ${original[k].toFixed(1).padStart(6)} -> ${fast.toFixed(1).padStart(5)} ms (${(original[k] / fast).toFixed(1)}x faster)`,
+  );
+}
+
+// This package's kernels with its SIMD modules off (what an engine without wasm SIMD runs: XNNPACK
+// for the filter gradient, JS loops for the depthwise ones) and on.
+const depthwise = { strides: 1, pad: 'same', dilations: 1 };
+const [dwX, dwDy] = [tf.randomUniform([64, 28, 28, 16]), tf.randomUniform([64, 28, 28, 16])];
+const simdCases: [string, () => tf.Tensor][] = [
+  [
+    'Conv2DBackpropFilter layer 1 (3x3x1x16)',
+    kernelCall(
+      'Conv2DBackpropFilter',
+      { x: tf.randomUniform([64, 28, 28, 1]), dy: tf.randomUniform([64, 28, 28, 16]) },
+      { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 1, 16] },
+    ),
+  ],
+  [
+    'depthwise dW [64,28,28,16] 3x3',
+    kernelCall(
+      'DepthwiseConv2dNativeBackpropFilter',
+      { x: dwX, dy: dwDy },
+      { ...depthwise, filterShape: [3, 3, 16, 1] },
+    ),
+  ],
+  [
+    'depthwise dx [64,28,28,16] 3x3',
+    kernelCall(
+      'DepthwiseConv2dNativeBackpropInput',
+      { dy: dwDy, filter: tf.randomUniform([3, 3, 16, 1]) },
+      { ...depthwise, inputShape: [64, 28, 28, 16] },
+    ),
+  ],
+];
+console.log('this package without -> with its wasm SIMD modules, median ms');
+for (const [title, fn] of simdCases) {
+  setSimdModulesEnabled(false);
+  const without = await time(fn);
+  setSimdModulesEnabled(true);
+  const withSimd = await time(fn);
+  console.log(
+    `${title.padEnd(42)} ${without.toFixed(1).padStart(6)} -> ${withSimd.toFixed(1).padStart(5)} ms (${(without / withSimd).toFixed(1)}x faster)`,
+  );
+}
 
 console.log('Conv2DBackpropFilter, median ms (ratio to this package on wasm)');
 for (const [title, xShape, filterShape, stride] of cases) {

@@ -1,152 +1,53 @@
 // The wasm training kernels against the cpu backend: every kernel, tf.grads, and a small CNN.
-import { mulberry32 } from '@fmnist/core';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as main from '../src/index.ts';
-import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../src/wasm-kernels/index.ts';
+import {
+  registerWasmTrainingKernels,
+  WASM_TRAINING_KERNELS,
+  WASM_WRAPPED_KERNELS,
+} from '../src/wasm-kernels/index.ts';
 import { seeded } from './helpers.ts';
-
-type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
-type Shape4 = [number, number, number, number];
-
-/** An explicit NHWC pad: rows `top`/`bottom`, columns `left`/`right`, none on batch or channels. */
-const explicitPad = (top: number, bottom: number, left: number, right: number): Pad => [
-  [0, 0],
-  [top, bottom],
-  [left, right],
-  [0, 0],
-];
-
-const random = (count: number, seed: number) => {
-  const next = mulberry32(seed);
-  return Float32Array.from({ length: count }, () => next() * 2 - 1);
-};
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-/** Runs `fn` on a backend and returns the read-back results as plain arrays. */
-async function on(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const outputs = fn();
-  const values = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
-  tf.dispose(outputs);
-  return values;
-}
-
-/**
- * Largest difference, relative to the cpu value where that exceeds 1 in magnitude (absolute
- * below). float32 sums of thousands of products (XNNPACK's GEMM accumulates in float32, the cpu
- * kernel in float64) legitimately differ by about 1e-7 of the sum's size: on a gradient of
- * magnitude 20 that is 1e-4 absolute, and not a kernel bug.
- */
-function maxDifference(a: Float32Array[], b: Float32Array[]): number {
-  expect(a.map((x) => x.length)).toEqual(b.map((x) => x.length));
-  let worst = 0;
-  a.forEach((values, k) => {
-    for (let i = 0; i < values.length; i++) {
-      const d = Math.abs(values[i] - b[k][i]) / Math.max(1, Math.abs(values[i]));
-      worst = Number.isNaN(d) ? Infinity : Math.max(worst, d);
-    }
-  });
-  return worst;
-}
-
-/** Compares a computation on wasm against cpu, and checks that it leaked no tensor on either. */
-async function expectSameOnWasm(fn: () => tf.Tensor[]): Promise<void> {
-  const before = tf.memory().numTensors;
-  const cpu = await on('cpu', fn);
-  const wasm = await on('wasm', fn);
-  expect(maxDifference(cpu, wasm)).toBeLessThan(1e-4);
-  expect(tf.memory().numTensors).toBe(before);
-}
-
-/** Gradients of a weighted sum of `op(x, filter)` (weights not uniform, so every dy differs). */
-function gradients(
-  xShape: Shape4,
-  filterShape: Shape4,
-  op: (x: tf.Tensor4D, f: tf.Tensor4D) => tf.Tensor4D,
-): () => tf.Tensor[] {
-  return () =>
-    tf.tidy(() => {
-      const x = tf.tensor4d(random(size(xShape), 1), xShape);
-      const f = tf.tensor4d(random(size(filterShape), 2), filterShape);
-      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => {
-        const y = op(a as tf.Tensor4D, b as tf.Tensor4D);
-        return tf.sum(tf.mul(y, tf.tensor(random(y.size, 3), y.shape)));
-      });
-      return g([x, f]);
-    });
-}
-
-/** One direct kernel call: title, x shape, filter shape, strides, padding, data format. */
-type KernelCase = [string, Shape4, Shape4, number | [number, number], Pad, 'NHWC' | 'NCHW'];
-
-/**
- * Runs a conv2d backprop kernel directly (Conv2DBackpropFilter gets x and dy, Conv2DBackpropInput
- * dy and the filter), with dy shaped by tfjs-core's geometry: wasm has no NCHW forward conv2d to
- * ask.
- */
-function backpropKernel(
-  kernelName: 'Conv2DBackpropFilter' | 'Conv2DBackpropInput',
-  [, xShape, filterShape, strides, pad, dataFormat]: KernelCase,
-): () => tf.Tensor[] {
-  return () =>
-    tf.tidy(() => {
-      const { outShape } = tf.backend_util.computeConv2DInfo(
-        xShape,
-        filterShape,
-        strides,
-        1,
-        pad,
-        undefined,
-        false,
-        dataFormat === 'NCHW' ? 'channelsFirst' : 'channelsLast',
-      );
-      const dy = tf.tensor(random(size(outShape), 3), outShape);
-      const attrs = { strides, pad, dataFormat };
-      const result =
-        kernelName === 'Conv2DBackpropFilter'
-          ? tf
-              .engine()
-              .runKernel(kernelName, { x: tf.tensor4d(random(size(xShape), 1), xShape), dy }, {
-                ...attrs,
-                filterShape,
-              } as never)
-          : tf
-              .engine()
-              .runKernel(
-                kernelName,
-                { dy, filter: tf.tensor4d(random(size(filterShape), 2), filterShape) },
-                { ...attrs, inputShape: xShape } as never,
-              );
-      return [result as tf.Tensor];
-    });
-}
+import {
+  backpropKernel,
+  expectSameOnWasm,
+  explicitPad,
+  gradients,
+  type KernelCase,
+  maxDifference,
+  modelGradients,
+  on,
+  type Pad,
+  random,
+  type Shape4,
+  size,
+  useWasmBackend,
+} from './wasmCompare.ts';
 
 /** One test per case: the kernel on wasm equals the cpu kernel and leaks nothing. */
 function itMatchesCpu(
   kernelName: 'Conv2DBackpropFilter' | 'Conv2DBackpropInput',
   cases: KernelCase[],
+  tolerance?: number,
 ): void {
   for (const testCase of cases) {
     it(testCase[0], async () => {
-      await expectSameOnWasm(backpropKernel(kernelName, testCase));
+      await expectSameOnWasm(backpropKernel(kernelName, testCase), tolerance);
     });
   }
 }
 
-beforeAll(async () => {
-  registerWasmTrainingKernels();
-  await tf.setBackend('wasm');
-  await tf.ready();
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 describe('registerWasmTrainingKernels', () => {
   it('registers every missing training kernel on wasm, once', () => {
     for (const name of WASM_TRAINING_KERNELS) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+    expect([...WASM_WRAPPED_KERNELS].sort()).toEqual([
+      'BatchMatMul',
+      'Conv2DBackpropInput',
+      'MaxPoolGrad',
+    ]);
     expect(registerWasmTrainingKernels()).toEqual([]);
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.backendName).toBe('wasm');
   });
@@ -178,6 +79,19 @@ describe('Conv2DBackpropFilter on wasm equals cpu', () => {
     ['NCHW same stride 2', [2, 3, 9, 8], [3, 3, 3, 4], 2, 'same', 'NCHW'],
     ['NCHW valid stride 1', [2, 3, 9, 8], [3, 3, 3, 4], 1, 'valid', 'NCHW'],
   ]);
+
+  // The SIMD module (NHWC, Cout % 4 == 0, FH*FW*Cin <= 48) against XNNPACK's route beside it.
+  itMatchesCpu(
+    'Conv2DBackpropFilter',
+    [
+      ['SIMD: batch 1, odd size, Cout 20 (16 + 4)', [1, 9, 7, 3], [3, 3, 3, 20], 2, 'same', 'NHWC'],
+      ['SIMD: valid stride 2, non-square', [2, 11, 8, 5], [3, 3, 5, 4], 2, 'valid', 'NHWC'],
+      ['SIMD: [2,3] filter, strides [2,1]', [3, 8, 9, 1], [2, 3, 1, 16], [2, 1], 'same', 'NHWC'],
+      ['XNNPACK: FH*FW*Cin 54 > 48', [2, 8, 7, 6], [3, 3, 6, 8], 1, 'same', 'NHWC'],
+      ['XNNPACK: Cout 7, batch 1', [1, 9, 8, 3], [3, 3, 3, 7], 2, 'valid', 'NHWC'],
+    ],
+    1e-5,
+  );
 
   for (const [strides, pad] of [
     [1, 'same'],
@@ -225,6 +139,129 @@ describe('Conv2DBackpropInput on wasm (fast path and fallbacks) equals cpu', () 
   ]);
 });
 
+/** Direct MaxPoolGrad: x (from `values`, default seeded uniform), its max-pool, a seeded dy. */
+function maxPoolGrad(
+  xShape: Shape4,
+  filterSize: number | [number, number],
+  strides: number | [number, number],
+  pad: 'same' | 'valid' | number,
+  values: Float32Array = random(size(xShape), 1),
+): () => tf.Tensor[] {
+  return () =>
+    tf.tidy(() => {
+      const x = tf.tensor4d(values, xShape);
+      const y = tf.maxPool(x, filterSize, strides, pad);
+      const dy = tf.tensor(random(y.size, 3), y.shape);
+      const attrs = { filterSize, strides, pad };
+      return [
+        tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, attrs) as tf.Tensor,
+      ];
+    });
+}
+
+describe('MaxPoolGrad on wasm (SIMD module) equals cpu exactly', () => {
+  it('is wrapped once, and the option leaves the original in place', () => {
+    const kernel = tf.getKernel('MaxPoolGrad', 'wasm');
+    expect(registerWasmTrainingKernels({ fastMaxPoolGrad: true })).toEqual([]);
+    expect(tf.getKernel('MaxPoolGrad', 'wasm')?.kernelFunc).toBe(kernel?.kernelFunc);
+  });
+
+  const ties = Float32Array.from(random(2 * 8 * 9 * 6, 5), (v) => Math.max(0, Math.round(v * 2)));
+  const special = random(1 * 6 * 6 * 5, 6);
+  special.fill(Number.NEGATIVE_INFINITY, 0, 40); // whole windows of -Infinity send nothing
+  for (const k of [41, 47, 90, 131]) special[k] = Number.NaN;
+  for (const [title, xShape, filterSize, strides, pad, values] of [
+    ['2x2 stride 2 valid, 16 channels (the baseline CNN)', [3, 8, 8, 16], 2, 2, 'valid'],
+    ['batch 1, non-square, odd size, 3 channels', [1, 7, 9, 3], 2, 2, 'valid'],
+    ['2x2 stride 2 same, odd size, 6 channels (SIMD + tail)', [2, 7, 9, 6], 2, 2, 'same'],
+    ['3x3 stride 2 same (overlapping windows add)', [2, 9, 11, 5], 3, 2, 'same'],
+    ['3x3 stride 1 valid, 1 channel', [2, 6, 7, 1], 3, 1, 'valid'],
+    ['[2,3] window, strides [1,2], numeric pad 1', [2, 7, 8, 4], [2, 3], [1, 2], 1],
+    ['ties (relu-like zeros): the first maximum wins', [2, 8, 9, 6], 2, 2, 'valid', ties],
+    ['ties, overlapping 3x3 stride 1 same', [2, 8, 9, 6], 3, 1, 'same', ties],
+    ['-Infinity and NaN windows', [1, 6, 6, 5], 2, 2, 'valid', special],
+  ] as [
+    string,
+    Shape4,
+    number | [number, number],
+    number | [number, number],
+    Pad,
+    Float32Array?,
+  ][]) {
+    it(title, async () => {
+      await expectSameOnWasm(
+        maxPoolGrad(xShape, filterSize, strides, pad as 'same', values ?? undefined),
+        1e-5,
+      );
+    });
+  }
+
+  it('tf.grads of maxPool after a relu (batch 1, non-square, stride 2 same)', async () => {
+    await expectSameOnWasm(
+      () =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(random(1 * 11 * 8 * 7, 8), [1, 11, 8, 7]);
+          const w = tf.tensor(random(1 * 6 * 4 * 7, 9), [1, 6, 4, 7]);
+          return tf.grads((a: tf.Tensor) =>
+            tf.sum(tf.mul(tf.maxPool(tf.relu(a) as tf.Tensor4D, 2, 2, 'same'), w)),
+          )([x]);
+        }),
+      1e-5,
+    );
+  });
+});
+
+describe('BatchMatMul on wasm (transposed products via XNNPACK) equals cpu', () => {
+  it('is wrapped once', () => {
+    const kernel = tf.getKernel('BatchMatMul', 'wasm');
+    expect(registerWasmTrainingKernels()).toEqual([]);
+    expect(tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc).toBe(kernel?.kernelFunc);
+  });
+
+  for (const [aShape, bShape, transposeA, transposeB] of [
+    [[7, 13], [7, 5], true, false], // dW of a dense layer: xᵀ·dy
+    [[5, 13], [9, 13], false, true], // dx: dy·Wᵀ, fewer rows in A (the (B·Aᵀ)ᵀ route)
+    [[11, 13], [3, 13], false, true], // more rows in A (the A·(Bᵀ) route)
+    [[1, 13], [6, 13], false, true], // batch 1
+    [[13, 5], [9, 13], true, true],
+    [[1, 7, 13], [1, 7, 5], true, false], // rank 3, one matrix each
+    [[4, 6], [1, 5, 6], false, true], // broadcast rank 2 against rank 3
+    [[3, 7, 13], [3, 7, 5], true, false], // batched: the original kernel
+    [[6, 4], [4, 5], false, false], // no transpose: the original kernel
+  ] as [number[], number[], boolean, boolean][]) {
+    it(`[${aShape}]${transposeA ? 'ᵀ' : ''} x [${bShape}]${transposeB ? 'ᵀ' : ''}`, async () => {
+      await expectSameOnWasm(
+        () =>
+          tf.tidy(() => [
+            tf.matMul(
+              tf.tensor(random(size(aShape), 1), aShape),
+              tf.tensor(random(size(bShape), 2), bShape),
+              transposeA,
+              transposeB,
+            ),
+          ]),
+        1e-5,
+      );
+    });
+  }
+
+  it('tf.grads of a dense layer (relu(x·W + b)): dx, dW and db', async () => {
+    await expectSameOnWasm(
+      () =>
+        tf.tidy(() => {
+          const x = tf.tensor2d(random(9 * 37, 1), [9, 37]);
+          const w = tf.tensor2d(random(37 * 11, 2), [37, 11]);
+          const b = tf.tensor1d(random(11, 3));
+          const weights = tf.tensor2d(random(9 * 11, 4), [9, 11]);
+          return tf.grads((a: tf.Tensor, k: tf.Tensor, c: tf.Tensor) =>
+            tf.sum(tf.mul(tf.relu(tf.add(tf.matMul(a, k), c)), weights)),
+          )([x, w, b]);
+        }),
+      1e-5,
+    );
+  });
+});
+
 describe('depthwise backprop kernels on wasm equal cpu', () => {
   for (const [xShape, filterShape, strides, pad] of [
     [[2, 9, 9, 3], [3, 3, 3, 1], 1, 'same'],
@@ -235,6 +272,20 @@ describe('depthwise backprop kernels on wasm equal cpu', () => {
     it(`depthwiseConv2d ${filterShape.join('x')} strides ${strides} ${pad}: dx and dW`, async () => {
       await expectSameOnWasm(
         gradients(xShape, filterShape, (x, f) => tf.depthwiseConv2d(x, f, strides, pad)),
+      );
+    });
+  }
+
+  for (const [xShape, filterShape, strides, pad] of [
+    [[1, 9, 7, 3], [3, 3, 3, 1], 2, 'same'], // batch 1, non-square, 3 channels (no f32x4)
+    [[2, 8, 11, 5], [3, 2, 5, 2], 2, 'valid'], // 10 = 8 + 2 expanded channels
+    [[1, 7, 6, 3], [2, 3, 3, 3], 1, 'same'], // multiplier 3, even filter height
+    [[2, 6, 9, 8], [3, 3, 8, 1], [2, 1], 'same'], // 8 channels: f32x4 only
+  ] as [Shape4, Shape4, number | [number, number], 'same' | 'valid'][]) {
+    it(`SIMD: depthwiseConv2d ${filterShape.join('x')} on [${xShape}] ${pad}: dx and dW`, async () => {
+      await expectSameOnWasm(
+        gradients(xShape, filterShape, (x, f) => tf.depthwiseConv2d(x, f, strides, pad)),
+        1e-5,
       );
     });
   }
@@ -293,16 +344,7 @@ describe('a small CNN trains on wasm', () => {
       ],
     });
     const before = tf.memory().numTensors;
-    const step = () =>
-      tf.tidy(() => {
-        const xs = tf.tensor4d(random(5 * 144, 7), [5, 12, 12, 1]);
-        const ys = tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0], 'int32'), 3);
-        const { grads } = tf.variableGrads(
-          () => tf.losses.softmaxCrossEntropy(ys, model.apply(xs) as tf.Tensor) as tf.Scalar,
-        );
-        // variableGrads keys gradients by the underlying tf.Variable's name.
-        return model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]);
-      });
+    const step = modelGradients(model, [5, 12, 12, 1], [0, 1, 2, 1, 0], 3);
     const cpu = await on('cpu', step);
     const wasm = await on('wasm', step);
     expect(cpu.length).toBe(model.trainableWeights.length);

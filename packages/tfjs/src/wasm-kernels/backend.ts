@@ -2,6 +2,7 @@
 import {
   backend_util,
   type Conv2DAttrs,
+  getKernel,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
@@ -13,8 +14,14 @@ import {
  * to tfjs-core's global kernel registry.
  */
 export interface WasmBackendLike {
-  wasm: { cwrap(name: string, returnType: null, argTypes: string[]): (...args: number[]) => void };
-  dataIdMap: { get(dataId: object): { id: number } | undefined };
+  wasm: {
+    cwrap(name: string, returnType: null, argTypes: string[]): (...args: number[]) => void;
+    /** The instance's exports (emscripten keeps them here): `memory` is the heap, unthreaded. */
+    asm?: { memory?: WebAssembly.Memory };
+    /** The heap, in the threaded build (created by the JS glue, shared with the workers). */
+    wasmMemory?: WebAssembly.Memory;
+  };
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
   disposeData(dataId: object): boolean;
@@ -106,7 +113,50 @@ export function conv2DFn(backend: WasmBackendLike): WasmFn {
 
 /** The wasm heap id of a tensor on the wasm backend. */
 export function heapId(backend: WasmBackendLike, info: TensorInfo): number {
+  return heapData(backend, info).id;
+}
+
+/** The byte offset of a tensor's data in the wasm heap. */
+export function heapOffset(backend: WasmBackendLike, info: TensorInfo): number {
+  return heapData(backend, info).memoryOffset;
+}
+
+function heapData(backend: WasmBackendLike, info: TensorInfo) {
   const data = backend.dataIdMap.get(info.dataId);
   if (data === undefined) throw new Error('wasm kernel input is not on the wasm backend');
-  return data.id;
+  return data;
 }
+
+/**
+ * Runs another kernel registered on the wasm backend (Transpose, PadV2: the binary's own C++) on
+ * tensors already there, or returns undefined when it is not registered.
+ */
+export function runWasmKernel(
+  backend: WasmBackendLike,
+  kernelName: string,
+  inputs: Record<string, TensorInfo>,
+  attrs: object,
+): TensorInfo | undefined {
+  const config = getKernel(kernelName, WASM);
+  return config?.kernelFunc({ inputs, backend: backend as never, attrs: attrs as never }) as
+    | TensorInfo
+    | undefined;
+}
+
+/**
+ * The sliding-window geometry in the order the SIMD modules take it: output height and width,
+ * window height and width, strides.
+ */
+export function windowArgs(info: backend_util.Conv2DInfo): number[] {
+  return [
+    info.outHeight,
+    info.outWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+  ];
+}
+
+/** Kernel functions made by this package's wrappers, to keep registration idempotent. */
+export const fastKernels = new WeakSet<KernelFunc>();

@@ -1,6 +1,22 @@
-// Conv2DBackpropFilter on wasm: the filter gradient as one forward XNNPACK convolution.
-import { Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
-import { conv2DFn, convInfo, heapId, wasmKernel } from './backend.ts';
+// Conv2DBackpropFilter on wasm: a wasm SIMD module for few taps, else one forward XNNPACK convolution.
+import {
+  Conv2DBackpropFilter,
+  type Conv2DBackpropFilterAttrs,
+  PadV2,
+  type TensorInfo,
+  Transpose,
+} from '@tensorflow/tfjs-core';
+import { conv2DFn, convInfo, heapId, heapOffset, runWasmKernel, wasmKernel } from './backend.ts';
+import { conv2DFilterGradWasm } from './simd/conv2DFilterGrad.wasm.ts';
+import { simdExports } from './simdModule.ts';
+
+/**
+ * Up to this many filter taps times input channels (FH*FW*Cin), NHWC filter gradients run in
+ * simd/conv2DFilterGrad.wat; above it, XNNPACK's GEMM is worth packing dy for. Measured at
+ * batch 64, 3x3 filters (loaded machine): FH*FW*Cin = 9 (the baseline CNN's first layer) 5x
+ * faster in the SIMD module, 36 2x faster, 144 (its second layer) 1.6x slower.
+ */
+const SIMD_MAX_TAPS = 48;
 
 /**
  * dW of `conv2d(x, W)`: x [N,H,W,Cin] (or NCHW), dy [N,OH,OW,Cout] -> [FH,FW,Cin,Cout].
@@ -9,9 +25,13 @@ import { conv2DFn, convInfo, heapId, wasmKernel } from './backend.ts';
  * dW[i,j,c,o] = sum over n,y,x of xpad[n, y*sh + i, x*sw + j, c] * dy[n,y,x,o], i.e. a conv of
  * A[c, r, q, n] = xpad[n, r, q, c] (batch Cin, channels N) with the "filter"
  * B[y, x, n, o] = dy[n, y, x, o], dilated by the strides, stride 1, no padding: its output
- * [Cin, FH, FW, Cout] is dW transposed. A is built (padded and cropped to exactly the rows and
- * columns the filter touches) and B and the result are transposed by plain JS loops over the heap,
- * which are memory-bound and cheap next to the multiply-adds.
+ * [Cin, FH', FW', Cout] (FH' >= FH: the input is padded, never cropped) holds dW transposed. A
+ * and B are made by the wasm binary's own PadV2 and Transpose kernels (they were JS loops over the
+ * heap, as slow as the convolution itself); the last step copies FH*FW*Cin runs of Cout floats.
+ *
+ * XNNPACK packs its "filter" (all of dy) anew on every call, which dominates when the filter
+ * gradient itself is small: there (see {@link SIMD_MAX_TAPS}) a direct f32x4 loop over the padded
+ * input and dy in simd/conv2DFilterGrad.wat is faster.
  *
  * Why not the wasm binary's own Conv3DBackpropFilterV2 on depth-1 views: it is a naive loop (about
  * 15x slower than this on the baseline CNN) and, in tfjs-backend-wasm 4.22, wrong for strides > 1
@@ -32,51 +52,72 @@ export const conv2DBackpropFilterWasm = wasmKernel<Conv2DBackpropFilterAttrs>(
         `${Conv2DBackpropFilter}: dy shape [${dy.shape}] does not match the convolution's output [${dyShape}]`,
       );
     }
-    // Rows/columns of the padded input that some filter tap reads.
-    const aHeight = (outHeight - 1) * strideHeight + filterHeight;
-    const aWidth = (outWidth - 1) * strideWidth + filterWidth;
+    // Rows/columns of the padded input that some filter tap reads; the input is padded to at
+    // least that (the padding the forward conv used, or more where it read past the input), and
+    // rows/columns past it only add output taps that are dropped below.
     const top = info.padInfo.top;
     const left = info.padInfo.left;
-    // Allocate everything before taking heap views: growing the heap detaches earlier views.
-    const a = wasmBackend.makeOutput([cin, aHeight, aWidth, n], 'float32');
-    const b = wasmBackend.makeOutput([outHeight, outWidth, n, cout], 'float32');
-    const raw = wasmBackend.makeOutput([cin, filterHeight, filterWidth, cout], 'float32');
-    const dw = wasmBackend.makeOutput([...filterShape], 'float32');
+    const bottom = Math.max(0, (outHeight - 1) * strideHeight + filterHeight - top - inHeight);
+    const right = Math.max(0, (outWidth - 1) * strideWidth + filterWidth - left - inWidth);
+    const aHeight = top + inHeight + bottom;
+    const aWidth = left + inWidth + right;
+    const rawHeight = aHeight - (outHeight - 1) * strideHeight;
+    const rawWidth = aWidth - (outWidth - 1) * strideWidth;
+    const [hAxis, wAxis] = channelsFirst ? [2, 3] : [1, 2];
+    const paddings = [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ];
+    paddings[hAxis] = [top, bottom];
+    paddings[wAxis] = [left, right];
+    // The layout changes run in the wasm binary's own PadV2 and Transpose kernels.
+    const scratch: TensorInfo[] = [];
+    const keep = (t: TensorInfo | undefined): TensorInfo => {
+      if (t === undefined) throw new Error(`${Conv2DBackpropFilter} on wasm needs PadV2/Transpose`);
+      scratch.push(t);
+      return t;
+    };
+    let dw: TensorInfo | undefined;
     try {
-      const xs = wasmBackend.typedArrayFromHeap(x);
-      const dys = wasmBackend.typedArrayFromHeap(dy);
-      const as = wasmBackend.typedArrayFromHeap(a);
-      const bs = wasmBackend.typedArrayFromHeap(b);
-      // x strides (element offsets) for either layout.
-      const [sN, sR, sC, sCh] = channelsFirst
-        ? [cin * inHeight * inWidth, inWidth, 1, inHeight * inWidth]
-        : [inHeight * inWidth * cin, inWidth * cin, cin, 1];
-      as.fill(0);
-      for (let c = 0; c < cin; ++c) {
-        for (let r = 0; r < aHeight; ++r) {
-          const xr = r - top;
-          if (xr < 0 || xr >= inHeight) continue;
-          for (let q = 0; q < aWidth; ++q) {
-            const xc = q - left;
-            if (xc < 0 || xc >= inWidth) continue;
-            const src = xr * sR + xc * sC + c * sCh;
-            const dst = ((c * aHeight + r) * aWidth + q) * n;
-            for (let i = 0; i < n; ++i) as[dst + i] = xs[src + i * sN];
-          }
-        }
+      const padded =
+        top + bottom + left + right === 0
+          ? x
+          : keep(runWasmKernel(wasmBackend, PadV2, { x }, { paddings, constantValue: 0 }));
+      const simd = simdExports(wasmBackend, conv2DFilterGradWasm);
+      if (
+        simd !== undefined &&
+        !channelsFirst &&
+        cout % 4 === 0 &&
+        filterHeight * filterWidth * cin <= SIMD_MAX_TAPS
+      ) {
+        dw = wasmBackend.makeOutput([...filterShape], 'float32');
+        (simd.conv2DFilterGrad as (...args: number[]) => void)(
+          heapOffset(wasmBackend, padded),
+          heapOffset(wasmBackend, dy),
+          heapOffset(wasmBackend, dw),
+          n,
+          aHeight,
+          aWidth,
+          cin,
+          outHeight,
+          outWidth,
+          cout,
+          filterHeight,
+          filterWidth,
+          strideHeight,
+          strideWidth,
+        );
+        return dw;
       }
-      const [tN, tR, tC, tCh] = channelsFirst
-        ? [cout * outHeight * outWidth, outWidth, 1, outHeight * outWidth]
-        : [outHeight * outWidth * cout, outWidth * cout, cout, 1];
-      for (let y = 0; y < outHeight; ++y) {
-        for (let q = 0; q < outWidth; ++q) {
-          for (let i = 0; i < n; ++i) {
-            const src = i * tN + y * tR + q * tC;
-            const dst = ((y * outWidth + q) * n + i) * cout;
-            for (let o = 0; o < cout; ++o) bs[dst + o] = dys[src + o * tCh];
-          }
-        }
-      }
+      // A[c, r, q, n] and B[y, x, n, o], from either layout.
+      const transpose = (t: TensorInfo, perm: number[]) =>
+        keep(runWasmKernel(wasmBackend, Transpose, { x: t }, { perm }));
+      const a = transpose(padded, channelsFirst ? [1, 2, 3, 0] : [3, 1, 2, 0]);
+      const b = transpose(dy, channelsFirst ? [2, 3, 0, 1] : [1, 2, 0, 3]);
+      const raw = keep(wasmBackend.makeOutput([cin, rawHeight, rawWidth, cout], 'float32'));
+      dw = wasmBackend.makeOutput([...filterShape], 'float32');
       conv2DFn(wasmBackend)(
         heapId(wasmBackend, a),
         cin, // batch
@@ -98,22 +139,23 @@ export const conv2DBackpropFilterWasm = wasmKernel<Conv2DBackpropFilterAttrs>(
         cout, // output channels
         heapId(wasmBackend, raw),
       );
+      // dW[i, j, c, o] = raw[c, i, j, o] for the filter's taps: FH*FW*Cin runs of Cout floats.
       const raws = wasmBackend.typedArrayFromHeap(raw);
       const dws = wasmBackend.typedArrayFromHeap(dw);
       for (let c = 0; c < cin; ++c) {
         for (let i = 0; i < filterHeight; ++i) {
           for (let j = 0; j < filterWidth; ++j) {
-            const src = ((c * filterHeight + i) * filterWidth + j) * cout;
+            const src = ((c * rawHeight + i) * rawWidth + j) * cout;
             dws.set(raws.subarray(src, src + cout), ((i * filterWidth + j) * cin + c) * cout);
           }
         }
       }
       return dw;
     } catch (error) {
-      wasmBackend.disposeData(dw.dataId);
+      if (dw !== undefined) wasmBackend.disposeData(dw.dataId);
       throw error;
     } finally {
-      for (const t of [a, b, raw]) wasmBackend.disposeData(t.dataId);
+      for (const t of scratch) wasmBackend.disposeData(t.dataId);
     }
   },
 );

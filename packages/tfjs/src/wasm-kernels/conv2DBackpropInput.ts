@@ -1,6 +1,6 @@
 // A faster Conv2DBackpropInput on wasm: stride-1 NHWC dx as a forward XNNPACK convolution.
 import type { Conv2DBackpropInputAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { conv2DFn, convInfo, heapId, type WasmBackendLike } from './backend.ts';
+import { conv2DFn, convInfo, fastKernels, heapId, type WasmBackendLike } from './backend.ts';
 
 /**
  * A faster `Conv2DBackpropInput` for the common case, wrapping the wasm backend's own kernel.
@@ -88,6 +88,3 @@ export function fastConv2DBackpropInput(original: KernelFunc): KernelFunc {
   fastKernels.add(kernel);
   return kernel;
 }
-
-/** Kernel functions made by {@link fastConv2DBackpropInput}, to keep registration idempotent. */
-export const fastKernels = new WeakSet<KernelFunc>();

@@ -1,3 +1,8 @@
 // The public API of @fmnist/tfjs/wasm-kernels: the gradient kernels CNN training needs on tfjs-backend-wasm.
 export type { WasmTrainingKernelOptions } from './register.ts';
-export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './register.ts';
+export {
+  registerWasmTrainingKernels,
+  WASM_TRAINING_KERNELS,
+  WASM_WRAPPED_KERNELS,
+} from './register.ts';
+export { MAX_WASM_THREADS, setWasmThreads } from './threads.ts';

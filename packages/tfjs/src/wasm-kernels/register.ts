@@ -1,18 +1,23 @@
 // Registering the training kernels on the wasm backend, idempotently.
 import {
+  BatchMatMul,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
   DepthwiseConv2dNativeBackpropFilter,
   DepthwiseConv2dNativeBackpropInput,
   getKernel,
   type KernelConfig,
+  type KernelFunc,
+  MaxPoolGrad,
   registerKernel,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
-import { WASM } from './backend.ts';
+import { fastKernels, WASM } from './backend.ts';
+import { fastBatchMatMul } from './batchMatMul.ts';
 import { conv2DBackpropFilterWasm } from './conv2DBackpropFilter.ts';
-import { fastConv2DBackpropInput, fastKernels } from './conv2DBackpropInput.ts';
+import { fastConv2DBackpropInput } from './conv2DBackpropInput.ts';
 import { depthwiseBackpropFilterWasm, depthwiseBackpropInputWasm } from './depthwiseBackprop.ts';
+import { fastMaxPoolGrad } from './maxPoolGrad.ts';
 
 /** Kernels CNN training needs that `@tensorflow/tfjs-backend-wasm` 4.x does not register. */
 export const WASM_TRAINING_KERNELS: readonly string[] = [
@@ -27,6 +32,16 @@ const CONFIGS: readonly KernelConfig[] = [
   depthwiseBackpropInputWasm,
 ];
 
+/**
+ * Kernels `@tensorflow/tfjs-backend-wasm` 4.x has but runs slowly (or wrongly), which
+ * {@link registerWasmTrainingKernels} wraps with a faster formulation by default.
+ */
+export const WASM_WRAPPED_KERNELS: readonly string[] = [
+  Conv2DBackpropInput,
+  MaxPoolGrad,
+  BatchMatMul,
+];
+
 /** Options of {@link registerWasmTrainingKernels}. */
 export interface WasmTrainingKernelOptions {
   /**
@@ -35,17 +50,40 @@ export interface WasmTrainingKernelOptions {
    * `@tensorflow/tfjs-backend-wasm` imported first (there is nothing to wrap before). Default true.
    */
   fastConv2DBackpropInput?: boolean;
+  /**
+   * Also wrap the wasm backend's `MaxPoolGrad` (a naive loop in tfjs-backend-wasm 4.x) with this
+   * package's wasm SIMD kernel, which gives the cpu backend's exact answer. Falls back to the
+   * original where the engine has no wasm SIMD. Default true.
+   */
+  fastMaxPoolGrad?: boolean;
+  /**
+   * Also wrap the wasm backend's `BatchMatMul` so transposed products (the dense layers'
+   * gradients, a naive loop in tfjs-backend-wasm 4.x) run in its XNNPACK path after an explicit
+   * transpose. Default true.
+   */
+  fastBatchMatMul?: boolean;
 }
+
+// The backend's own kernels this package can wrap with a faster formulation, by option.
+const WRAPPERS: readonly [
+  string,
+  keyof WasmTrainingKernelOptions,
+  (original: KernelFunc) => KernelFunc,
+][] = [
+  [Conv2DBackpropInput, 'fastConv2DBackpropInput', fastConv2DBackpropInput],
+  [MaxPoolGrad, 'fastMaxPoolGrad', fastMaxPoolGrad],
+  [BatchMatMul, 'fastBatchMatMul', fastBatchMatMul],
+];
 
 /**
  * Registers, on the `wasm` backend, the gradient kernels that training a CNN needs and that
  * `@tensorflow/tfjs-backend-wasm` 4.x lacks: `Conv2DBackpropFilter` (a forward convolution in the
  * wasm binary's XNNPACK) and the two depthwise backprop kernels (JS loops over the wasm heap);
- * and, unless disabled, speeds up its existing `Conv2DBackpropInput` (see
- * {@link WasmTrainingKernelOptions}).
+ * and, unless disabled, speeds up its existing `Conv2DBackpropInput`, `MaxPoolGrad` and
+ * `BatchMatMul` (see {@link WasmTrainingKernelOptions}).
  *
  * Idempotent: a kernel already registered for `wasm` (by an earlier call, by the user, or by a
- * future wasm backend that ships it) is left alone, and `Conv2DBackpropInput` is wrapped once.
+ * future wasm backend that ships it) is left alone, and each wrapped kernel is wrapped once.
  * Call it after importing `@tensorflow/tfjs-backend-wasm`, before or after `tf.setBackend('wasm')`.
  *
  * @returns the kernel names this call registered or wrapped (empty when all were in place).
@@ -57,15 +95,12 @@ export function registerWasmTrainingKernels(options: WasmTrainingKernelOptions =
     registerKernel(config);
     registered.push(config.kernelName);
   }
-  const original = getKernel(Conv2DBackpropInput, WASM);
-  if (
-    (options.fastConv2DBackpropInput ?? true) &&
-    original &&
-    !fastKernels.has(original.kernelFunc)
-  ) {
-    unregisterKernel(Conv2DBackpropInput, WASM);
-    registerKernel({ ...original, kernelFunc: fastConv2DBackpropInput(original.kernelFunc) });
-    registered.push(Conv2DBackpropInput);
+  for (const [kernelName, option, wrap] of WRAPPERS) {
+    const original = getKernel(kernelName, WASM);
+    if (!(options[option] ?? true) || !original || fastKernels.has(original.kernelFunc)) continue;
+    unregisterKernel(kernelName, WASM);
+    registerKernel({ ...original, kernelFunc: wrap(original.kernelFunc) });
+    registered.push(kernelName);
   }
   return registered;
 }
