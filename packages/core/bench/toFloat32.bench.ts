@@ -1,16 +1,21 @@
-// `toFloat32` on the 60,000 training images against numpy's `astype(float32) / 255`, same machine.
+// `toFloat32` on the 60,000 training images, wasm SIMD and JS tables, against numpy's `astype(float32) / 255`, same machine.
 //
-//   node --conditions=@fmnist/source --import tsx bench/toFloat32.bench.ts
+//   node --expose-gc --conditions=@fmnist/source --import tsx bench/toFloat32.bench.ts
 //
 // Median of BENCH_ROUNDS (default 7) calls, interleaved so machine load hits every variant
-// alike: into a fresh Float32Array (what a plain call does) and into a reused one (`out`). The
-// one multiply-add per pixel that toFloat32 used before its lookup table is timed beside it.
-// numpy runs from /usr/bin/python3 (Debian's python3-numpy) when it imports; it reads the IDX
-// `.gz` itself. Prints numbers and the ratio to the 1.5x target; asserts nothing.
+// alike: into a fresh Float32Array (what a plain call does) and into a reused one (`out`), on the
+// wasm SIMD kernel that toFloat32 picks and with wasm turned off (the JavaScript lookup tables,
+// what browsers without SIMD or with a CSP that forbids wasm run). numpy runs from /usr/bin/python3
+// (Debian's python3-numpy) when it imports; it reads the IDX `.gz` itself. Prints numbers and the
+// ratio to the 1.5x target; asserts nothing. numpy's fresh arrays get transparent huge pages
+// (it madvises them), JavaScript's cannot, so first-touch page faults weigh more on our fresh run;
+// run under GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (Linux) to give Node's the same.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset, toFloat32 } from '@fmnist/core/node';
+import { useFloat32Wasm } from '../src/float32Simd.ts';
+import { float32KernelFor } from '../src/transforms.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const dataDir = path.resolve(
@@ -19,37 +24,49 @@ const dataDir = path.resolve(
 );
 const { images } = await loadDataset({ split: 'train', dataDir, cache: false });
 
-/**
- * toFloat32's conversion before the lookup tables, for the 'scale' mode timed here: one
- * multiply-add per pixel (`x * (1 / 255) + 0`, the same floats).
- */
-function multiplyAdd(src: Uint8Array, out: Float32Array): Float32Array {
-  const scale = 1 / 255;
-  for (let i = 0; i < src.length; i++) out[i] = src[i] * scale + 0;
-  return out;
-}
-
+const standardize = { normalize: 'standardize' } as const;
 const reused = new Float32Array(images.length);
-const variants: Record<string, () => Float32Array> = {
-  'toFloat32, fresh array': () => toFloat32(images),
-  'toFloat32, reused out': () => toFloat32(images, { out: reused }),
-  'before (multiply-add), fresh': () => multiplyAdd(images, new Float32Array(images.length)),
-  'before (multiply-add), reused': () => multiplyAdd(images, reused),
+/** Each variant: whether wasm is on (switched outside the timing), and the call timed. */
+const variants: Record<string, [wasm: boolean, run: () => Float32Array]> = {
+  'wasm, fresh array': [true, () => toFloat32(images)],
+  'wasm, reused out': [true, () => toFloat32(images, { out: reused })],
+  'JS tables, fresh array': [false, () => toFloat32(images)],
+  'JS tables, reused out': [false, () => toFloat32(images, { out: reused })],
+  'standardize, wasm, reused': [true, () => toFloat32(images, { ...standardize, out: reused })],
+  'standardize, JS, reused': [false, () => toFloat32(images, { ...standardize, out: reused })],
+  // The floor of every fresh run: allocating the 188 MB and faulting its pages in, no conversion.
+  'first touch of a fresh array': [true, () => new Float32Array(images.length).fill(0)],
 };
 const samples: Record<string, number[]> = Object.fromEntries(
   Object.keys(variants).map((k) => [k, []]),
 );
-for (const run of Object.values(variants)) run(); // warm-up: JIT and first touch of `reused`
-const mismatch = toFloat32(images).findIndex((v, i) => v !== reused[i]);
-if (mismatch >= 0)
-  console.log(`  (!) toFloat32 differs from the multiply-add at pixel ${mismatch}`);
+const kernels = { scale: float32KernelFor(), standardize: float32KernelFor(standardize) };
+for (const [wasm, run] of Object.values(variants)) {
+  useFloat32Wasm(wasm);
+  run(); // warm-up: JIT, the kernel's choice, and the first touch of `reused`
+}
+// The two paths must agree bit for bit on the whole split.
+for (const options of [{}, standardize]) {
+  useFloat32Wasm(true);
+  const viaWasm = new Uint32Array(toFloat32(images, options).buffer);
+  useFloat32Wasm(false);
+  const viaJs = new Uint32Array(toFloat32(images, options).buffer);
+  const mismatch = viaWasm.findIndex((bits, i) => bits !== viaJs[i]);
+  if (mismatch >= 0)
+    console.log(`  (!) wasm and JS differ at pixel ${mismatch} (${JSON.stringify(options)})`);
+}
 for (let r = 0; r < rounds; r++) {
-  for (const [name, run] of Object.entries(variants)) {
+  for (const [name, [wasm, run]] of Object.entries(variants)) {
+    useFloat32Wasm(wasm);
+    run(); // not timed: makes the kernel's one-time choice after the switch
+    // Free the last 188 MB arrays now: V8 would otherwise collect them inside some timed call.
+    (globalThis as { gc?: () => void }).gc?.();
     const t0 = performance.now();
     run();
     samples[name].push(performance.now() - t0);
   }
 }
+useFloat32Wasm(true);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms: Record<string, number> = {};
 for (const [name, xs] of Object.entries(samples)) ms[name] = median(xs);
@@ -61,14 +78,16 @@ import numpy as np
 raw = gzip.open(sys.argv[1]).read()
 a = np.frombuffer(raw, dtype=np.uint8, offset=16)
 out = np.empty(a.shape, np.float32)
-fresh, reused = [], []
+fresh, reused, touch = [], [], []
 (a.astype(np.float32) / 255); np.multiply(a, np.float32(1 / 255), out=out, dtype=np.float32)
 for _ in range(int(sys.argv[2])):
     t = time.perf_counter(); b = a.astype(np.float32) / 255; fresh.append((time.perf_counter() - t) * 1000); del b
     t = time.perf_counter(); np.multiply(a, np.float32(1 / 255), out=out, dtype=np.float32); reused.append((time.perf_counter() - t) * 1000)
-print(json.dumps({"version": np.__version__, "fresh": sorted(fresh)[len(fresh) // 2], "reused": sorted(reused)[len(reused) // 2]}))
+    t = time.perf_counter(); b = np.empty(a.shape, np.float32); b.fill(0); touch.append((time.perf_counter() - t) * 1000); del b
+med = lambda xs: sorted(xs)[len(xs) // 2]
+print(json.dumps({"version": np.__version__, "fresh": med(fresh), "reused": med(reused), "touch": med(touch)}))
 `;
-let numpy: { version: string; fresh: number; reused: number } | string;
+let numpy: { version: string; fresh: number; reused: number; touch: number } | string;
 try {
   numpy = JSON.parse(
     execFileSync(
@@ -84,27 +103,38 @@ try {
 console.log(
   `toFloat32 on the ${(images.length / 784).toLocaleString('en')} training images (${(images.length / 1e6).toFixed(1)}M pixels), median of ${rounds}, Node ${process.version}`,
 );
+console.log(`  kernels: 'scale' -> ${kernels.scale}, 'standardize' -> ${kernels.standardize}`);
 for (const [name, value] of Object.entries(ms)) {
-  console.log(`  ${name.padEnd(32)} ${value.toFixed(1).padStart(7)} ms`);
+  console.log(`  ${name.padEnd(34)} ${value.toFixed(1).padStart(7)} ms`);
 }
 console.log(
-  `  lookup table vs before: ${(ms['before (multiply-add), fresh'] / ms['toFloat32, fresh array']).toFixed(2)}x faster fresh, ` +
-    `${(ms['before (multiply-add), reused'] / ms['toFloat32, reused out']).toFixed(2)}x reused`,
+  `  wasm vs JS tables: ${(ms['JS tables, fresh array'] / ms['wasm, fresh array']).toFixed(2)}x faster fresh, ` +
+    `${(ms['JS tables, reused out'] / ms['wasm, reused out']).toFixed(2)}x reused, ` +
+    `${(ms['standardize, JS, reused'] / ms['standardize, wasm, reused']).toFixed(2)}x standardize reused`,
 );
 if (typeof numpy === 'string') {
   console.log(`  ${numpy}`);
 } else {
   console.log(
-    `  numpy ${numpy.version} astype(float32) / 255      ${numpy.fresh.toFixed(1).padStart(7)} ms`,
+    `  numpy ${numpy.version} astype(float32) / 255        ${numpy.fresh.toFixed(1).padStart(7)} ms`,
   );
-  console.log(`  numpy multiply into a reused array ${numpy.reused.toFixed(1).padStart(7)} ms`);
-  for (const [what, ours, theirs] of [
-    ['fresh', ms['toFloat32, fresh array'], numpy.fresh],
-    ['reused', ms['toFloat32, reused out'], numpy.reused],
+  console.log(`  numpy multiply into a reused array   ${numpy.reused.toFixed(1).padStart(7)} ms`);
+  console.log(`  numpy first touch (empty + fill)     ${numpy.touch.toFixed(1).padStart(7)} ms`);
+  for (const [what, path, ours, theirs] of [
+    ['fresh', 'wasm', ms['wasm, fresh array'], numpy.fresh],
+    ['reused', 'wasm', ms['wasm, reused out'], numpy.reused],
+    ['fresh', 'JS tables', ms['JS tables, fresh array'], numpy.fresh],
+    ['reused', 'JS tables', ms['JS tables, reused out'], numpy.reused],
   ] as const) {
     const ratio = ours / theirs;
     console.log(
-      `  toFloat32 / numpy, ${what}: ${ratio.toFixed(2)}x (target <= 1.5x: ${ratio <= 1.5 ? 'met' : 'not met'})`,
+      `  toFloat32 (${path}) / numpy, ${what}: ${ratio.toFixed(2)}x (target <= 1.5x: ${ratio <= 1.5 ? 'met' : 'not met'})`,
     );
   }
+  // numpy's large arrays are madvised onto transparent huge pages; an ArrayBuffer cannot ask.
+  const touch = ms['first touch of a fresh array'];
+  console.log(
+    `  first touch alone, JS / numpy: ${(touch / numpy.touch).toFixed(2)}x; fresh minus first touch, ` +
+      `wasm / numpy: ${((ms['wasm, fresh array'] - touch) / Math.max(numpy.fresh - numpy.touch, 0.1)).toFixed(2)}x`,
+  );
 }

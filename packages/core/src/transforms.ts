@@ -1,6 +1,7 @@
 // Pixel transforms: bytes to normalised floats in a layout, and one-hot labels.
 import { type DatasetDescriptor, getDataset } from './datasets.ts';
 import { FmnistError } from './errors.ts';
+import { type Float32Kernel, float32Choice } from './float32Simd.ts';
 
 /**
  * How bytes become floats:
@@ -37,12 +38,15 @@ export interface Float32Options {
 /**
  * Converts image bytes to `Float32Array` pixels, one float per byte, in the same order.
  *
- * Bytes index lookup tables of `x * a + b` (built once per normalisation): no int-to-float
- * conversion or rounding per pixel, and large inputs move two pixels per 64-bit store. On the 47M
- * pixels of the training split that is about 2x faster than one multiply-add per pixel (see
- * `bench/toFloat32.bench.ts`, which also times numpy's `astype(float32) / 255`). Results equal
- * `x / 255` exactly for `'scale'` and `(x / 255 - mean) / std` to within float32 rounding for
- * `'standardize'`; pass `out` to skip allocating (and first touching) a fresh array.
+ * Where WebAssembly SIMD runs (Node, current browsers and workers) a small embedded wasm kernel
+ * converts 16 pixels a step, in cache-sized chunks; elsewhere (no WebAssembly or SIMD, a page
+ * whose Content-Security-Policy forbids compiling wasm, inputs under 256 pixels) bytes index
+ * lookup tables of `x * a + b`. Both give the same bits: the kernel is used for a normalisation
+ * only after it reproduced the table on all 256 byte values. On the training split's 47M pixels
+ * into a reused `out` that is within 1.5x of numpy's `astype(float32) / 255`; a fresh array adds
+ * the first touch of its pages, which numpy's huge pages make cheaper (`bench/toFloat32.bench.ts`).
+ * Results equal `x / 255` exactly for `'scale'` and `(x / 255 - mean) / std` to within float32
+ * rounding for `'standardize'`; pass `out` to skip allocating (and first touching) a fresh array.
  *
  * @param images Pixel bytes, e.g. `split.images` (any number of images).
  * @param options See {@link Float32Options}.
@@ -245,14 +249,17 @@ function pairsOf(tables: Tables): Float64Array {
   return pairs;
 }
 
+/** From this many pixels the kernel, two copies and a call included, takes half the tables' time. */
+const WASM_THRESHOLD = 256;
 /** Below this many pixels the 256-entry table is used alone (the pair table costs 0.1 ms to build). */
 const PAIR_THRESHOLD = 1 << 16;
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /**
- * Converts `length` bytes from `src[srcStart]` into `dst[dstStart]`, `x -> x * scale + offset`,
- * through lookup tables: bit-identical to computing each value, with no conversion or branch per
- * pixel. Large aligned runs read four bytes at a time and write two floats per 64-bit store
+ * Converts `length` bytes from `src[srcStart]` into `dst[dstStart]`, `x -> x * scale + offset`:
+ * through the wasm kernel that {@link float32Choice} proved exact for this map, else through
+ * lookup tables, bit-identical to computing each value, with no conversion or branch per pixel.
+ * Large aligned runs there read four bytes at a time and write two floats per 64-bit store
  * (about 2x faster than one multiply-add per pixel on the training split).
  * @internal
  */
@@ -267,6 +274,13 @@ export function convertRange(
 ): void {
   const tables = tablesFor(scale, offset);
   const table = tables.bytes;
+  if (length >= WASM_THRESHOLD) {
+    const { convert } = float32Choice(scale, offset, table);
+    if (convert) {
+      convert(src, srcStart, length, dst, dstStart);
+      return;
+    }
+  }
   const end = srcStart + length;
   let i = srcStart;
   let j = dstStart;
@@ -295,6 +309,16 @@ export function convertRange(
     dst[j + 3] = table[src[i + 3]];
   }
   for (; i < end; i++, j++) dst[j] = table[src[i]];
+}
+
+/**
+ * Which code converts `toFloat32(images, options)` for inputs of 256 pixels or more: a wasm
+ * kernel's name, or `'js'` for the lookup tables. For tests, the browser check and the bench.
+ * @internal
+ */
+export function float32KernelFor(options: Float32Options = {}): Float32Kernel {
+  const { scale, offset } = affineFor(options);
+  return float32Choice(scale, offset, tablesFor(scale, offset).bytes).kernel;
 }
 
 /**
