@@ -41,6 +41,12 @@ export interface BaselineResult {
   inferenceImagesPerSecond: number;
   /** Peak resident memory of the process in MB (Node: `process.resourceUsage().maxRSS / 1024`). */
   peakRssMB: number;
+  /**
+   * Threads the backend computed with, where the baseline knows it: tfjs wasm
+   * `getThreadsCount()`, onnxruntime-web `numThreads`; absent (or null) where the runtime sizes
+   * its own pools (tfjs-node, onnxruntime-node, brain.js).
+   */
+  threads?: number | null;
   /** Anything else a baseline wants to record. */
   [key: string]: unknown;
 }

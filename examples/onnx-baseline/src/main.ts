@@ -74,7 +74,7 @@ const result = await runOnnxBaseline({
   extra: {
     modelFile: path.relative(exampleDir, modelPath),
     nodeVersion: process.version,
-    wasmThreads: runtime.framework === 'onnxruntime-web' ? opts.threads : null,
+    threads: runtime.framework === 'onnxruntime-web' ? opts.threads : null,
   },
   onProgress: (p) => {
     if (p.phase === 'backend' && p.status === 'ready')

@@ -59,7 +59,7 @@ async function main(): Promise<OnnxBaselineResult> {
     // `samples` evaluates a prefix only: software WebGPU adapters (SwiftShader) are slow.
     testSamples: params.has('samples') ? Number(params.get('samples')) : undefined,
     quick: params.has('quick'),
-    extra: { userAgent: navigator.userAgent, wasmThreads: ort.env.wasm.numThreads },
+    extra: { userAgent: navigator.userAgent, threads: ort.env.wasm.numThreads },
     onProgress: (p) => log(formatProgress(p)),
   });
 }

@@ -38,6 +38,11 @@ const program = new Command('tfjs-baseline')
   .option('--out <file>', 'result JSON path (default results/tfjs-<dataset>-<model>[-quick].json)')
   .option('--backend <name>', 'force a backend: tensorflow-gpu, tensorflow, wasm or cpu')
   .option(
+    '--threads <n>',
+    'wasm: run the threaded SIMD build with N threads, 1-8 (default: the stock single-threaded build)',
+    positiveInt,
+  )
+  .option(
     '--save-model <dir>',
     'folder for model.json + weights.bin (default results/tfjs-<dataset>-<model>[-quick]-model)',
   )
@@ -81,6 +86,7 @@ const options: NodeBaselineOptions = {
   batchSize: opts.batchSize,
   learningRate: opts.learningRate,
   backend: opts.backend,
+  threads: opts.threads,
   dataDir: opts.dataDir,
   out: opts.out,
   // commander: --no-save-model sets saveModel false; --save-model DIR sets a string; neither: true.

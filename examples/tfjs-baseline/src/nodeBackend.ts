@@ -1,4 +1,5 @@
 // The Node backends of the tfjs baseline: tfjs-node(-gpu) when installed, else wasm, else cpu.
+import { registerWasmTrainingKernels, setWasmThreads } from '@fmnist/tfjs/wasm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import { type BackendCandidate, type BackendChoice, chooseBackend } from './backendChoice.ts';
 import { CPU_BACKEND, wasmBackend } from './sharedBackends.ts';
@@ -42,12 +43,51 @@ export const NODE_BACKENDS: readonly BackendCandidate[] = [
 ];
 
 /**
- * Picks and activates the Node backend: the native one when the user has installed tfjs-node(-gpu),
- * else wasm (with `@fmnist/tfjs`'s training kernels), else cpu. `forced` (`--backend`) allows only
- * that one: `tensorflow-gpu`, `tensorflow`, `wasm` or `cpu`.
+ * The wasm candidate on tfjs-backend-wasm's threaded SIMD build with `threads` threads
+ * (`setWasmThreads`, which starts it in Node's worker_threads), training kernels included.
  */
-export async function selectNodeBackend(forced?: string): Promise<BackendChoice> {
-  const choice = await chooseBackend(NODE_BACKENDS, forced);
+export function threadedWasmBackend(threads: number): BackendCandidate {
+  return {
+    ...wasmBackend(),
+    load: async () => {
+      await import('@tensorflow/tfjs-backend-wasm');
+      registerWasmTrainingKernels();
+      await setWasmThreads(threads);
+      return true;
+    },
+  };
+}
+
+/** A {@link BackendChoice} with the thread count the backend computes with. */
+export interface NodeBackendChoice extends BackendChoice {
+  /**
+   * Threads the backend computes with: wasm's `getThreadsCount()` (1 on the stock build), 1 on
+   * cpu (plain JavaScript); absent for tfjs-node, whose libtensorflow sizes its own pools.
+   */
+  threads?: number;
+}
+
+/**
+ * Picks and activates the Node backend: the native one when the user has installed tfjs-node(-gpu),
+ * else wasm (with `@fmnist/tfjs`'s training kernels), else cpu; and says how many threads it runs.
+ * `forced` (`--backend`) allows only that one: `tensorflow-gpu`, `tensorflow`, `wasm` or `cpu`.
+ * `wasmThreads` (`--threads`, 1 to 8) runs wasm on its threaded SIMD build with that many
+ * threads; without it wasm is the stock single-threaded SIMD build. It applies only when wasm is
+ * the backend chosen.
+ */
+export async function selectNodeBackend(
+  forced?: string,
+  wasmThreads?: number,
+): Promise<NodeBackendChoice> {
+  const candidates =
+    wasmThreads === undefined
+      ? NODE_BACKENDS
+      : NODE_BACKENDS.map((c) => (c.name === 'wasm' ? threadedWasmBackend(wasmThreads) : c));
+  const choice = await chooseBackend(candidates, forced);
   await tf.ready();
-  return choice;
+  if (choice.backend === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    return { ...choice, threads: wasm.getThreadsCount() };
+  }
+  return choice.backend === 'cpu' ? { ...choice, threads: 1 } : choice;
 }

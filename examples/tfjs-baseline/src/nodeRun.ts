@@ -13,8 +13,7 @@ import {
   writeModelFiles,
 } from '@fmnist-examples/baseline-kit/node';
 import { serializeModel, WEIGHTS_FILE } from '@fmnist-examples/baseline-kit/tfjs';
-import type { BackendChoice } from './backendChoice.ts';
-import { selectNodeBackend } from './nodeBackend.ts';
+import { type NodeBackendChoice, selectNodeBackend } from './nodeBackend.ts';
 import { runTfjsBaseline, type TfjsModelKind } from './train.ts';
 
 /** Options of {@link runNodeBaseline}, i.e. of `pnpm start`. */
@@ -37,6 +36,11 @@ export interface NodeBaselineOptions {
   learningRate?: number;
   /** Force a backend (`tensorflow-gpu`, `tensorflow`, `wasm`, `cpu`); default: best available. */
   backend?: string;
+  /**
+   * wasm only: run its threaded SIMD build with this many threads (1 to 8, `setWasmThreads`).
+   * Default: the stock single-threaded SIMD build. The result records the count used as `threads`.
+   */
+  threads?: number;
   /** Folder with the four `.gz` files; default: core's lookup (env `FMNIST_DATA_DIR` / `FMNIST_MNIST_DIR`, cache, download). */
   dataDir?: string;
   /** Result JSON path; `false` writes none. Default `results/tfjs-<dataset>-<model>[-quick].json`. */
@@ -59,8 +63,8 @@ export interface NodeBaselineHooks {
 export interface NodeBaselineRun {
   /** The result, as written. */
   result: BaselineResult;
-  /** The backend that ran. */
-  backend: BackendChoice;
+  /** The backend that ran, with its thread count. */
+  backend: NodeBackendChoice;
   /** Absolute path of the result JSON, when written. */
   outFile?: string;
   /** Absolute path of the saved model folder, when saved. */
@@ -79,9 +83,22 @@ export async function runNodeBaseline(
   const log = hooks.onLog ?? (() => {});
   const model = options.model ?? 'mlp';
   const dataset = options.dataset ?? 'fashion-mnist';
-  const backend = await selectNodeBackend(options.backend);
+  const backend = await selectNodeBackend(options.backend, options.threads);
   for (const s of backend.skipped) log(`backend ${s.backend} skipped: ${s.reason}`);
-  log(`backend: ${backend.backend} (${backend.device}, ${backend.backendPackage})`);
+  const threads =
+    backend.threads === undefined
+      ? undefined
+      : `${backend.threads} thread${backend.threads > 1 ? 's' : ''}`;
+  log(
+    `backend: ${backend.backend} (${backend.device}, ${backend.backendPackage}${threads ? `, ${threads}` : ''})`,
+  );
+  // The backend's `ready` report carries the thread count too, as its `detail`.
+  const onProgress =
+    hooks.onProgress &&
+    ((p: BaselineProgress) =>
+      hooks.onProgress?.(
+        p.phase === 'backend' && p.status === 'ready' && threads ? { ...p, detail: threads } : p,
+      ));
 
   const loaded = performance.now();
   const [train, test] = await Promise.all(
@@ -107,8 +124,12 @@ export async function runNodeBaseline(
     batchSize: options.batchSize,
     learningRate: options.learningRate,
     peakRssMB,
-    extra: { backendPackage: backend.backendPackage, nodeVersion: process.version },
-    onProgress: hooks.onProgress,
+    extra: {
+      backendPackage: backend.backendPackage,
+      nodeVersion: process.version,
+      ...(backend.threads === undefined ? {} : { threads: backend.threads }),
+    },
+    onProgress,
     signal: hooks.signal,
   });
   try {

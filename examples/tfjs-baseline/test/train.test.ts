@@ -166,4 +166,27 @@ describe('pnpm start (CLI)', () => {
       expect(modelJson.modelTopology).toBeDefined();
     });
   }, 240_000);
+
+  it('runs wasm on 2 threads with --threads 2 and records the count', async () => {
+    await withTempDir('tfjs-baseline-threads-', async (dir) => {
+      const out = path.join(dir, 'result.json');
+      const { stdout } = await runBaselineCli(
+        path.resolve(import.meta.dirname, '..'),
+        ['--model', 'mlp', '--train-samples', '500', '--epochs', '1', '--backend', 'wasm'].concat([
+          '--threads',
+          '2',
+          '--data-dir',
+          dataDir,
+          '--out',
+          out,
+        ]),
+        { timeout: 180_000 },
+      );
+      expect(stdout).toMatch(/backend: wasm \(cpu, @tensorflow\/tfjs-backend-wasm, 2 threads\)/);
+      const result = JSON.parse(await readFile(out, 'utf8'));
+      expect(result.threads).toBe(2);
+      expect(result.trainSamples).toBe(500);
+      expect(result.testAccuracy).toBeGreaterThan(0.5);
+    });
+  }, 240_000);
 });
