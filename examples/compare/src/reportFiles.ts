@@ -53,10 +53,18 @@ export async function writeReportFiles(
         await writeFileAtomically(path.join(staging, path.basename(file)), content);
       }
     }
-    await rename(chartsDir, previous).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
+    const moved = await rename(chartsDir, previous).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        return false;
+      },
+    );
+    // Put the previous charts back if the new folder cannot take their place.
+    await rename(staging, chartsDir).catch(async (error: unknown) => {
+      if (moved) await rename(previous, chartsDir);
+      throw error;
     });
-    await rename(staging, chartsDir);
   } finally {
     await rm(staging, { recursive: true, force: true });
     await rm(previous, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 //
 // WABT's JavaScript build (`wabt`, a pinned devDependency: no native addon, no download) assembles
 // the text format, as for @fmnist/tfjs's wasm kernels.
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -58,7 +58,11 @@ async function main(check: boolean): Promise<void> {
     const current = await readFile(generated, 'utf8').catch(() => '');
     if (current === text) continue;
     if (check) stale.push(path.relative(process.cwd(), generated));
-    else await writeFile(generated, text);
+    else {
+      // Whole or not at all: an interrupted build must not leave a cut generated module.
+      await writeFile(`${generated}.tmp`, text);
+      await rename(`${generated}.tmp`, generated);
+    }
   }
   if (stale.length > 0) {
     console.error(`Stale generated wasm (run \`pnpm build:wasm\`): ${stale.join(', ')}`);

@@ -1,5 +1,5 @@
 // Assembling the hand-written wasm SIMD kernels (src/wasm-kernels/simd/*.wat) into committed .wasm.ts files.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import initWabt from 'wabt';
@@ -63,7 +63,11 @@ export async function buildWasm(check = false): Promise<string[]> {
     }
     if (current === source) continue;
     stale.push(target);
-    if (!check) writeFileSync(target, source);
+    if (!check) {
+      // Whole or not at all: an interrupted build must not leave a cut generated module.
+      writeFileSync(`${target}.tmp`, source);
+      renameSync(`${target}.tmp`, target);
+    }
   }
   return stale;
 }
