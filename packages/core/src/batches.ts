@@ -1,4 +1,5 @@
 // Mini-batches of a split as Float32Array pixels, in order or shuffled, with optional one-hot labels and reused buffers.
+import { type AugmentOptions, augmentImages, checkAugmentOptions } from './augment.ts';
 import { FmnistError } from './errors.ts';
 import { checkBatchOptions } from './optionChecks.ts';
 import { shuffledIndices } from './random.ts';
@@ -41,6 +42,14 @@ export interface BatchOptions extends Float32Options {
    * must then not exceed the split's `count` (INVALID_ARGUMENT). Default false.
    */
   reuseBuffers?: boolean;
+  /**
+   * Seeded random shifts and flips of every batch's images (see `augmentImages`), applied after
+   * normalization; pixels moved in from outside get the normalized value of a raw 0. Batch `b`'s
+   * draws depend only on `augment.seed` (default: `seed`) and `b`, so the same options give the
+   * same augmented batches on every platform, and a new `seed` per epoch gives new draws.
+   * Labels, `indices` and the order are unchanged. Default: no augmentation.
+   */
+  augment?: AugmentOptions;
   /** Not supported here: batches size their own buffers (see `reuseBuffers`). */
   out?: undefined;
 }
@@ -100,6 +109,8 @@ interface Plan {
   offset: number;
   withOneHot: boolean;
   reuse: boolean;
+  /** Resolved augmentation (seed filled in), or undefined when it would change nothing. */
+  augment: (AugmentOptions & { seed: number }) | undefined;
 }
 
 function prepare(split: DatasetSplit, options: BatchOptions): Plan {
@@ -117,6 +128,9 @@ function prepare(split: DatasetSplit, options: BatchOptions): Plan {
   }
   const { scale, offset } = affineFor({ ...options, dataset: options.dataset ?? split.dataset });
   const seed = options.seed ?? 0;
+  const augment = checkAugmentOptions(options.augment, 'batches')
+    ? { ...options.augment, seed: options.augment.seed ?? seed }
+    : undefined;
   return {
     split,
     order: options.shuffle ? shuffledIndices(split.count, seed) : undefined,
@@ -126,6 +140,7 @@ function prepare(split: DatasetSplit, options: BatchOptions): Plan {
     offset,
     withOneHot: options.oneHot ?? false,
     reuse: options.reuseBuffers ?? false,
+    augment,
   };
 }
 
@@ -143,8 +158,9 @@ async function* generateAsync(plan: Plan): AsyncIterableIterator<Batch> {
 }
 
 function batchFiller(plan: Plan): (b: number) => Batch {
-  const { split, order, batchSize, scale, offset, withOneHot, reuse } = plan;
-  const pixels = split.imageShape[0] * split.imageShape[1];
+  const { split, order, batchSize, scale, offset, withOneHot, reuse, augment } = plan;
+  const [height, width] = split.imageShape;
+  const pixels = height * width;
   const numClasses = split.classNames.length;
   const shared = reuse
     ? {
@@ -176,6 +192,8 @@ function batchFiller(plan: Plan): (b: number) => Batch {
       labels[i] = split.labels[source];
       convertRange(split.images, source * pixels, pixels, images, i * pixels, scale, offset);
     }
+    if (augment)
+      augmentImages(images, size, height, width, { ...augment, fill: offset, stream: b });
     const batch: Batch = { images, labels, size, indices, index: b };
     if (withOneHot) {
       const out = shared?.oneHot

@@ -86,6 +86,8 @@ export { loadDataset, loadFashionMnist } from './load.ts';
 // transforms.ts + random.ts + splits.ts + batches.ts + metrics.ts (transforms)
 export type { Float32Options, Layout, Normalize } from './transforms.ts';
 export { layoutShape, oneHot, toFloat32 } from './transforms.ts';
+export type { AugmentImagesOptions, AugmentOptions } from './augment.ts';
+export { augmentImages } from './augment.ts';
 export { mulberry32, shuffledIndices } from './random.ts';
 export type {
   DatasetSplit,

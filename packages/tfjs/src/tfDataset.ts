@@ -1,5 +1,6 @@
 // Dataset splits as tf.data datasets that convert one batch at a time.
 import {
+  type AugmentOptions,
   assertDatasetSplit,
   type Batch,
   batchCount,
@@ -38,6 +39,13 @@ export interface TfDatasetOptions<
    * repeats the first order every pass.
    */
   reshuffleEachIteration?: boolean;
+  /**
+   * Seeded random shifts and horizontal flips of every batch (core's `batches({ augment })`), e.g.
+   * `{ maxShift: 2, flip: true }`. Pass `k` draws with seed `(augment.seed ?? seed) + k` (with
+   * `reshuffleEachIteration`), so each epoch sees new variants and a rerun sees the same ones.
+   * Default: none.
+   */
+  augment?: AugmentOptions;
 }
 
 /** One element of the dataset from {@link toTfDataset}. */
@@ -89,6 +97,7 @@ export function toTfDataset<
       mean: options.mean,
       std: options.std,
       oneHot: labels === 'one-hot',
+      augment: augmentForPass(options.augment, baseSeed, reshuffle ? pass : 0),
     });
   // Created now so that bad options throw here rather than deep inside fitDataset; pass 0 uses it.
   let first: AsyncIterableIterator<Batch> | undefined = iterate(0);
@@ -117,4 +126,14 @@ export function toTfDataset<
     options.dropLast ?? false,
   );
   return dataset;
+}
+
+/** The augment options of pass `pass`: the seed moved on by the pass (anything else goes to core to refuse). */
+function augmentForPass(
+  augment: AugmentOptions | undefined,
+  baseSeed: number,
+  pass: number,
+): AugmentOptions | undefined {
+  if (typeof augment !== 'object' || augment === null) return augment;
+  return { ...augment, seed: (augment.seed ?? baseSeed) + pass };
 }

@@ -58,6 +58,31 @@ describe('toTfDataset', () => {
     expect(await labelsPerBatch(fixed)).toEqual(coreOrder(23, 6, 4));
   });
 
+  it('augments each pass like core’s batches({ augment }) with seed + pass', async () => {
+    const split = syntheticSplit(12);
+    const augment = { maxShift: 2, flip: true };
+    const dataset = toTfDataset(split, { batchSize: 12, shuffle: true, seed: 3, augment });
+    const firstImages = async () => {
+      const iterator = await dataset.iterator();
+      const { value } = await iterator.next();
+      const images = await value.xs.data();
+      tf.dispose(value);
+      return images;
+    };
+    const core = (seed: number) =>
+      batches(split, { batchSize: 12, shuffle: true, seed, augment }).next().value!.images;
+    const plain = batches(split, { batchSize: 12, shuffle: true, seed: 3 }).next().value!.images;
+    const pass0 = await firstImages();
+    const pass1 = await firstImages();
+    expect(pass0).toEqual(core(3));
+    expect(pass0).not.toEqual(plain);
+    expect(pass1).toEqual(core(4));
+    const error = thrownBy(() => toTfDataset(split, { batchSize: 4, augment: { maxShift: 20 } }));
+    expect(isFmnistError(error) && error.message).toMatch(
+      /augment\.maxShift option must be an integer from 0 to 8/,
+    );
+  });
+
   it('supports int32 labels, flat layout and dropLast', async () => {
     const dataset = toTfDataset(syntheticSplit(23), {
       batchSize: 10,

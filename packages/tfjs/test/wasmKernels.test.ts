@@ -47,6 +47,7 @@ describe('registerWasmTrainingKernels', () => {
       'BatchMatMul',
       'Conv2DBackpropInput',
       'MaxPoolGrad',
+      'Sum',
     ]);
     expect(registerWasmTrainingKernels()).toEqual([]);
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.backendName).toBe('wasm');

@@ -10,6 +10,7 @@ import {
   type KernelFunc,
   MaxPoolGrad,
   registerKernel,
+  Sum,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { fastKernels, WASM } from './backend.ts';
@@ -18,6 +19,7 @@ import { conv2DBackpropFilterWasm } from './conv2DBackpropFilter.ts';
 import { fastConv2DBackpropInput } from './conv2DBackpropInput.ts';
 import { depthwiseBackpropFilterWasm, depthwiseBackpropInputWasm } from './depthwiseBackprop.ts';
 import { fastMaxPoolGrad } from './maxPoolGrad.ts';
+import { fastSum } from './sum.ts';
 
 /** Kernels CNN training needs that `@tensorflow/tfjs-backend-wasm` 4.x does not register. */
 export const WASM_TRAINING_KERNELS: readonly string[] = [
@@ -40,6 +42,7 @@ export const WASM_WRAPPED_KERNELS: readonly string[] = [
   Conv2DBackpropInput,
   MaxPoolGrad,
   BatchMatMul,
+  Sum,
 ];
 
 /** Options of {@link registerWasmTrainingKernels}. */
@@ -62,6 +65,12 @@ export interface WasmTrainingKernelOptions {
    * transpose. Default true.
    */
   fastBatchMatMul?: boolean;
+  /**
+   * Also wrap the wasm backend's `Sum` so sums over the leading axes (every bias gradient), which
+   * tfjs-backend-wasm 4.x transposes first, run as this package's wasm SIMD column sums; same
+   * answer to the bit. Default true.
+   */
+  fastSum?: boolean;
 }
 
 // The backend's own kernels this package can wrap with a faster formulation, by option.
@@ -73,14 +82,15 @@ const WRAPPERS: readonly [
   [Conv2DBackpropInput, 'fastConv2DBackpropInput', fastConv2DBackpropInput],
   [MaxPoolGrad, 'fastMaxPoolGrad', fastMaxPoolGrad],
   [BatchMatMul, 'fastBatchMatMul', fastBatchMatMul],
+  [Sum, 'fastSum', fastSum],
 ];
 
 /**
  * Registers, on the `wasm` backend, the gradient kernels that training a CNN needs and that
  * `@tensorflow/tfjs-backend-wasm` 4.x lacks: `Conv2DBackpropFilter` (a forward convolution in the
  * wasm binary's XNNPACK) and the two depthwise backprop kernels (JS loops over the wasm heap);
- * and, unless disabled, speeds up its existing `Conv2DBackpropInput`, `MaxPoolGrad` and
- * `BatchMatMul` (see {@link WasmTrainingKernelOptions}).
+ * and, unless disabled, speeds up its existing `Conv2DBackpropInput`, `MaxPoolGrad`,
+ * `BatchMatMul` and `Sum` (see {@link WasmTrainingKernelOptions}).
  *
  * Idempotent: a kernel already registered for `wasm` (by an earlier call, by the user, or by a
  * future wasm backend that ships it) is left alone, and each wrapped kernel is wrapped once.

@@ -1,0 +1,94 @@
+// The wasm Sum wrapper: leading-axis sums as SIMD column sums, bit-equal to the backend's own kernel.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { describe, expect, it } from 'vitest';
+import { registerWasmTrainingKernels, WASM_WRAPPED_KERNELS } from '../src/wasm-kernels/index.ts';
+import { setSimdModulesEnabled } from '../src/wasm-kernels/simdModule.ts';
+import { expectSameOnWasm, on, random, size, useWasmBackend } from './wasmCompare.ts';
+
+useWasmBackend();
+
+/** `tf.sum` of a seeded tensor of `shape` over `axis`, as a computation for {@link on}. */
+const sumOf =
+  (shape: number[], axis: number | number[] | undefined, keepDims = false, dtype = 'float32') =>
+  () =>
+    tf.tidy(() => {
+      const values = random(size(shape), 4);
+      const x =
+        dtype === 'int32'
+          ? tf.tensor(
+              Int32Array.from(values, (v) => Math.round(v * 100)),
+              shape,
+              'int32',
+            )
+          : tf.tensor(values, shape);
+      const y = tf.sum(x, axis, keepDims);
+      return [y.dtype === 'int32' ? y.toFloat() : y];
+    });
+
+/** The backend's own Sum on the same input: the wrapper falls back to it with SIMD modules off. */
+async function onOriginalWasm(fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+  setSimdModulesEnabled(false);
+  try {
+    return await on('wasm', fn);
+  } finally {
+    setSimdModulesEnabled(true);
+  }
+}
+
+describe('Sum on wasm (leading axes as SIMD column sums)', () => {
+  it('is listed, wrapped once, and the option leaves it alone', () => {
+    expect(WASM_WRAPPED_KERNELS).toContain('Sum');
+    const kernel = tf.getKernel('Sum', 'wasm');
+    expect(registerWasmTrainingKernels({ fastSum: true })).toEqual([]);
+    expect(tf.getKernel('Sum', 'wasm')?.kernelFunc).toBe(kernel?.kernelFunc);
+  });
+
+  for (const [title, shape, axis, keepDims] of [
+    ['a conv bias gradient: [64,7,7,16] over batch, height, width', [64, 7, 7, 16], [0, 1, 2]],
+    ['a dense bias gradient: [64,10] over axis 0', [64, 10], 0],
+    ['6 columns (SIMD + tail), keepDims', [9, 6], [0], true],
+    ['3 columns (tail only)', [5, 3], 0],
+    ['one row', [1, 7], 0],
+    ['negative axes: [-3, -2] of rank 3', [4, 5, 6], [-3, -2]],
+    ['leading two of rank 3, keepDims', [4, 5, 6], [0, 1], true],
+  ] as [string, number[], number | number[], boolean?][]) {
+    it(`${title}: the original's bits, and cpu within 1e-5`, async () => {
+      const fn = sumOf(shape, axis, keepDims);
+      const fast = await on('wasm', fn);
+      const original = await onOriginalWasm(fn);
+      expect(fast).toEqual(original);
+      await expectSameOnWasm(fn, 1e-5);
+    });
+  }
+
+  for (const [title, shape, axis, dtype] of [
+    ['the innermost axis (no transpose to save)', [6, 10], 1],
+    ['every axis', [3, 4, 5], undefined],
+    ['a middle axis', [3, 4, 5], 1],
+    ['int32', [6, 5], 0, 'int32'],
+    ['an empty tensor', [0, 4], 0],
+    // The same sum, but the original adds in the order the axes are given (its transpose).
+    ['leading axes given out of order', [4, 5, 6], [1, 0]],
+  ] as [string, number[], number | number[] | undefined, string?][]) {
+    it(`goes to the original for ${title}, still equal to cpu`, async () => {
+      await expectSameOnWasm(sumOf(shape, axis, false, dtype), 1e-5);
+    });
+  }
+
+  it('tf.grads of a conv layer with a bias: db equals cpu', async () => {
+    await expectSameOnWasm(
+      () =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(random(3 * 6 * 5 * 2, 1), [3, 6, 5, 2]);
+          const f = tf.tensor4d(random(3 * 3 * 2 * 8, 2), [3, 3, 2, 8]);
+          const b = tf.tensor1d(random(8, 3));
+          const w = tf.tensor(random(3 * 6 * 5 * 8, 5), [3, 6, 5, 8]);
+          return tf.grads((bias: tf.Tensor) =>
+            tf.sum(tf.mul(tf.relu(tf.add(tf.conv2d(x, f, 1, 'same'), bias)), w)),
+          )([b]);
+        }),
+      1e-5,
+    );
+  });
+});
