@@ -19,7 +19,12 @@ describe('PLAN', () => {
     expect(planFor('tfjs-cnn', 'quick')).toEqual({ epochs: 4, trainSamples: 10_000 });
     expect(planFor('brain-mlp', 'quick')).toEqual({ epochs: 5, trainSamples: 10_000 });
     expect(planFor('tfjs-mlp', 'full')).toEqual({ epochs: 15, trainSamples: null });
-    expect(planFor('tfjs-cnn', 'full')).toEqual({ epochs: 10, trainSamples: null });
+    expect(planFor('tfjs-cnn', 'full')).toEqual({
+      epochs: 12,
+      trainSamples: null,
+      learningRateDecay: 0.8,
+      augment: { maxShift: 2, flip: true },
+    });
     expect(planFor('brain-mlp', 'full')).toEqual({ epochs: 3, trainSamples: null });
     expect(PLAN.quick.onnx.timedImages).toBe(1000);
     expect(PLAN.full.onnx.timedImages).toBeNull();
@@ -35,7 +40,10 @@ describe('PLAN', () => {
       epochs: 4,
       trainSamples: 10_000,
     });
-    expect(resolveTraining('tfjs-cnn', {})).toEqual({ epochs: 10, trainSamples: null });
+    expect(resolveTraining('tfjs-cnn', { epochs: 3 })).toEqual({
+      ...planFor('tfjs-cnn', 'full'),
+      epochs: 3,
+    });
     expect(resolveTraining('brain-mlp', { quick: true, epochs: 2, trainSamples: 300 })).toEqual({
       epochs: 2,
       trainSamples: 300,

@@ -36,6 +36,12 @@ export interface NodeCompareOptions extends CompareOptions {
    * keeps a report folder meant for the repository (`docs/full`) free of model files.
    */
   modelsDir?: string;
+  /**
+   * tfjs jobs on wasm: its threaded SIMD build with this many threads (1 to 8); default the stock
+   * single-threaded build. The rows record the count as `threads`. Only throughput changes: a
+   * threaded run computes the same numbers.
+   */
+  wasmThreads?: number;
   /** Recorded in `compare.json` and `compare.md`. Default: this process's arguments. */
   command?: string;
   /** Write PNG copies of the charts (resvg). Default true. */
@@ -87,6 +93,7 @@ export async function runComparison(
   const context: NodeJobContext = {
     modelsDir: path.resolve(options.modelsDir ?? path.join(outDir, 'models')),
     ...(options.dataDirs ? { dataDirs: options.dataDirs } : {}),
+    ...(options.wasmThreads !== undefined ? { wasmThreads: options.wasmThreads } : {}),
   };
   const machine = nodeMachineFacts();
   const started = performance.now();

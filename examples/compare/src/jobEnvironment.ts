@@ -33,7 +33,11 @@ export interface SavedModel {
 }
 
 /** The tfjs backend a job trains on (already active), and why others were skipped. */
-export type TfjsBackend = BackendChoice & { renderer?: string };
+export type TfjsBackend = BackendChoice & {
+  renderer?: string;
+  /** Threads the backend computes with, where it says (wasm's `getThreadsCount()`, 1 on cpu). */
+  threads?: number;
+};
 
 /** The onnxruntime a job evaluates with and the execution providers to try, in order. */
 export interface OnnxRuntime {

@@ -45,6 +45,11 @@ const program = new Command('compare')
     positiveInt,
   )
   .option('--epochs <n>', 'epochs for every training baseline', positiveInt)
+  .option(
+    '--threads <n>',
+    'tfjs jobs on wasm: the threaded SIMD build with N threads, 1-8 (default: the stock single-threaded build); same results, more throughput where cores are idle',
+    positiveInt,
+  )
   .option('--seed <n>', 'seed of every baseline', (v) => Number.parseInt(v, 10), 42)
   .option('--out-dir <dir>', 'output folder (with --merge: default results/merged)', 'results')
   .option('--models-dir <dir>', 'folder for the trained models (default <out-dir>/models)')
@@ -76,6 +81,7 @@ const opts = program.opts<{
   trainSamples?: number;
   testSamples?: number;
   epochs?: number;
+  threads?: number;
   seed: number;
   outDir: string;
   png: boolean;
@@ -141,6 +147,7 @@ try {
       trainSamples: opts.trainSamples,
       testSamples: opts.testSamples,
       epochs: opts.epochs,
+      ...(opts.threads !== undefined ? { wasmThreads: opts.threads } : {}),
       seed: opts.seed,
       outDir: opts.outDir,
       ...(opts.modelsDir ? { modelsDir: opts.modelsDir } : {}),

@@ -17,6 +17,11 @@ export interface NodeJobContext {
   modelsDir: string;
   /** Folder with the four `.gz` files per dataset; default: core's lookup (env, cache, download). */
   dataDirs?: Partial<Record<DatasetId, string>>;
+  /**
+   * tfjs jobs on wasm: run its threaded SIMD build with this many threads (`--threads`); absent:
+   * the stock single-threaded build.
+   */
+  wasmThreads?: number;
 }
 
 /** Files of the model a tfjs job trained, which the matching ONNX job evaluates. */
@@ -64,7 +69,7 @@ export function nodeEnvironment(context: NodeJobContext, signal?: AbortSignal): 
     },
     async tfjsBackend() {
       const { selectNodeBackend } = await import('@fmnist-examples/tfjs-baseline/node');
-      return selectNodeBackend();
+      return selectNodeBackend(undefined, context.wasmThreads);
     },
     async onnxRuntime() {
       const { loadNodeRuntime } = await import('@fmnist-examples/onnx-baseline/node');

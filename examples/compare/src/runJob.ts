@@ -140,6 +140,7 @@ async function tfjsJob(context: JobContext, train: DatasetSplit): Promise<Compar
     extra: {
       backendPackage: backend.backendPackage,
       ...(backend.renderer ? { gpuRenderer: backend.renderer } : {}),
+      ...(backend.threads !== undefined ? { threads: backend.threads } : {}),
       ...env.resultExtra,
       quick: job.quick,
     },

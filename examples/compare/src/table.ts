@@ -52,7 +52,12 @@ export function formatAccuracy(value: number): string {
 
 const COLUMNS: Column[] = [
   { header: 'baseline', align: 'left', text: (r) => `${r.framework} ${r.model}` },
-  { header: 'runtime · backend', align: 'left', text: (r) => `${r.runtime} · ${r.backend}` },
+  {
+    header: 'runtime · backend',
+    align: 'left',
+    text: (r) =>
+      `${r.runtime} · ${r.backend}${typeof r.threads === 'number' && r.threads > 1 ? ` (${r.threads} threads)` : ''}`,
+  },
   { header: 'device', align: 'left', text: (r) => r.device },
   {
     header: 'training',

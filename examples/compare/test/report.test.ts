@@ -40,6 +40,20 @@ describe('resultTable', () => {
     expect(table.rows[0][column('training')].text).toBe('10,000 × 2 epochs');
   });
 
+  it('names the thread count beside the backend where a row ran on more than one', () => {
+    const threaded = resultTable([
+      fakeRow('tfjs-cnn', { threads: 2 }),
+      fakeRow('tfjs-mlp', { threads: 1 }),
+      fakeRow('brain-mlp'),
+    ]);
+    const backend = threaded.headers.indexOf('runtime · backend');
+    expect(threaded.rows.map((row) => row[backend].text)).toEqual([
+      `${fakeRow('tfjs-cnn').runtime} · ${fakeRow('tfjs-cnn').backend} (2 threads)`,
+      `${fakeRow('tfjs-mlp').runtime} · ${fakeRow('tfjs-mlp').backend}`,
+      `${fakeRow('brain-mlp').runtime} · ${fakeRow('brain-mlp').backend}`,
+    ]);
+  });
+
   it('marks nothing where a column has fewer than two figures, and treats 0 as not measured', () => {
     const single = resultTable([fakeRow('tfjs-mlp')]);
     expect(single.rows[0].some((c) => c.best)).toBe(false);

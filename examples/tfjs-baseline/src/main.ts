@@ -10,6 +10,11 @@ const positiveInt = (value: string) => {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
   return n;
 };
+const nonNegativeInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer >= 0');
+  return n;
+};
 const positiveNumber = (value: string) => {
   const n = Number(value);
   if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
@@ -55,7 +60,19 @@ const program = new Command('tfjs-baseline')
     42,
   )
   .option('--batch-size <n>', 'mini-batch size', positiveInt, 64)
-  .option('--learning-rate <x>', 'Adam learning rate', positiveNumber, 0.001)
+  .option('--learning-rate <x>', 'Adam learning rate of the first epoch', positiveNumber, 0.001)
+  .option(
+    '--decay <factor>',
+    `learning rate multiplier per epoch, in (0, 1] (default, from the kit's PLAN: full-run cnn ${full['tfjs-cnn'].learningRateDecay}, otherwise 1)`,
+    positiveNumber,
+  )
+  .option(
+    '--max-shift <px>',
+    `augment: shift training images by up to N pixels, 0-8 (default, from the kit's PLAN: full-run cnn ${full['tfjs-cnn'].augment.maxShift} with flips on Fashion-MNIST, otherwise none); this or --flip/--no-flip replaces the plan's augmentation`,
+    nonNegativeInt,
+  )
+  .option('--flip', 'augment: mirror half of the training images left-right (clothing, not digits)')
+  .option('--no-flip', 'augment: no mirroring')
   .option(
     '--data-dir <dir>',
     'folder with the four .gz files (default: FMNIST_DATA_DIR / FMNIST_MNIST_DIR, cache, download)',
@@ -85,6 +102,12 @@ const options: NodeBaselineOptions = {
   seed: opts.seed,
   batchSize: opts.batchSize,
   learningRate: opts.learningRate,
+  learningRateDecay: opts.decay,
+  // Either option replaces the plan's augmentation with exactly what was given.
+  augment:
+    opts.maxShift !== undefined || opts.flip !== undefined
+      ? { maxShift: opts.maxShift ?? 0, flip: opts.flip ?? false }
+      : undefined,
   backend: opts.backend,
   threads: opts.threads,
   dataDir: opts.dataDir,

@@ -14,10 +14,11 @@ import {
 } from '@fmnist-examples/baseline-kit/node';
 import { serializeModel, WEIGHTS_FILE } from '@fmnist-examples/baseline-kit/tfjs';
 import { type NodeBackendChoice, selectNodeBackend } from './nodeBackend.ts';
-import { runTfjsBaseline, type TfjsModelKind } from './train.ts';
+import { runTfjsBaseline, type TfjsBaselineOptions, type TfjsModelKind } from './train.ts';
 
 /** Options of {@link runNodeBaseline}, i.e. of `pnpm start`. */
-export interface NodeBaselineOptions {
+export interface NodeBaselineOptions
+  extends Pick<TfjsBaselineOptions, 'learningRateDecay' | 'augment'> {
   /** Default `'mlp'`. */
   model?: TfjsModelKind;
   /** Default `'fashion-mnist'`. */
@@ -123,6 +124,8 @@ export async function runNodeBaseline(
     seed: options.seed,
     batchSize: options.batchSize,
     learningRate: options.learningRate,
+    learningRateDecay: options.learningRateDecay,
+    augment: options.augment,
     peakRssMB,
     extra: {
       backendPackage: backend.backendPackage,

@@ -1,5 +1,5 @@
 // The tfjs baseline run: convert with @fmnist/tfjs, build a zoo model, train, evaluate, return the result.
-import { evaluate, subset } from '@fmnist/core';
+import { type AugmentOptions, evaluate, getDataset, subset } from '@fmnist/core';
 import { predictClasses, toTfDataset } from '@fmnist/tfjs';
 import {
   type BaselineOptions,
@@ -34,8 +34,20 @@ export interface TfjsBaselineOptions extends BaselineOptions {
   device: 'gpu' | 'cpu';
   /** Mini-batch size. Default 64. */
   batchSize?: number;
-  /** Adam learning rate. Default 0.001. */
+  /** Adam learning rate of the first epoch. Default 0.001. */
   learningRate?: number;
+  /**
+   * Learning rate multiplier per epoch (epoch `e` trains at `learningRate * learningRateDecay^e`),
+   * the same option as the brain.js baseline's. Default: the kit's `PLAN` row, else 1 (constant).
+   */
+  learningRateDecay?: number;
+  /**
+   * Seeded shifts and flips of the training batches (`toTfDataset`'s `augment`, core's
+   * `augmentImages`), e.g. `{ maxShift: 2, flip: true }`; the test split is never augmented.
+   * Default: the kit's `PLAN` row (its `flip` only on a dataset whose descriptor is
+   * `mirrorInvariant`), else none. `{}` turns the plan's off.
+   */
+  augment?: AugmentOptions;
 }
 
 /** What {@link runTfjsBaseline} returns. */
@@ -77,6 +89,11 @@ export async function runTfjsBaseline(options: TfjsBaselineOptions): Promise<Tfj
   const plan = resolveTraining(name.startsWith('cnn') ? 'tfjs-cnn' : 'tfjs-mlp', options);
   const { epochs } = plan;
   const train = prefixOf(options.train, plan.trainSamples);
+  const learningRateDecay = options.learningRateDecay ?? plan.learningRateDecay ?? 1;
+  if (!(Number.isFinite(learningRateDecay) && learningRateDecay > 0 && learningRateDecay <= 1)) {
+    throw new Error(`learningRateDecay must be in (0, 1], got ${learningRateDecay}`);
+  }
+  const augment = options.augment ?? planAugment(plan.augment, train.dataset);
   const test = prefixOf(options.test, options.testSamples);
   tf.util.assert(
     tf.getBackend() === options.backend,
@@ -89,7 +106,9 @@ export async function runTfjsBaseline(options: TfjsBaselineOptions): Promise<Tfj
   const model = buildModel(name, seed, learningRate);
   try {
     // 3. Train on batches that @fmnist/tfjs streams from the split.
-    const dataset = toTfDataset(train, { batchSize, shuffle: true, seed, normalize });
+    const dataset = toTfDataset(train, { batchSize, shuffle: true, seed, normalize, augment });
+    // tfjs's Adam reads its learningRate field at every step, so setting it per epoch is a schedule.
+    const optimizer = model.optimizer as unknown as { learningRate: number };
     const batches = dataset.size;
     let seen = 0;
     let epoch = 0;
@@ -106,6 +125,7 @@ export async function runTfjsBaseline(options: TfjsBaselineOptions): Promise<Tfj
         onEpochBegin: async (e) => {
           epoch = e;
           done = 0;
+          optimizer.learningRate = learningRate * learningRateDecay ** e;
         },
         onBatchEnd: async (batch, logs) => {
           const size = Math.min(batchSize, train.count - batch * batchSize);
@@ -186,6 +206,8 @@ export async function runTfjsBaseline(options: TfjsBaselineOptions): Promise<Tfj
       peakRssMB: roundTo(options.peakRssMB?.() ?? 0, 1),
       batchSize,
       learningRate,
+      learningRateDecay,
+      augment: augment ?? null,
       optimizer: 'adam',
       normalize,
       quick,
@@ -205,4 +227,19 @@ export async function runTfjsBaseline(options: TfjsBaselineOptions): Promise<Tfj
 /** The zoo name of a `model` option. */
 function zooName(model: TfjsModelKind | ZooModelName): ZooModelName {
   return model === 'mlp' || model === 'cnn' ? TFJS_MODELS[model] : model;
+}
+
+/** The plan's augmentation for a dataset: its flip kept only where mirroring keeps the class. */
+function planAugment(
+  augment: { maxShift: number; flip: boolean } | undefined,
+  dataset: string,
+): AugmentOptions | undefined {
+  if (augment === undefined) return undefined;
+  let mirrorInvariant = false;
+  try {
+    mirrorInvariant = getDataset(dataset).mirrorInvariant === true;
+  } catch {
+    // A dataset core does not know: no flips (never a silently wrong label).
+  }
+  return { maxShift: augment.maxShift, flip: augment.flip && mirrorInvariant };
 }

@@ -81,6 +81,11 @@ describe('runTfjsBaseline (Node, wasm)', () => {
     });
     try {
       expect(result.model).toBe('cnn-small');
+      // The full-run recipe from the kit's PLAN: flips too, as Fashion-MNIST is mirrorInvariant.
+      expect(result).toMatchObject({
+        learningRateDecay: 0.8,
+        augment: { maxShift: 2, flip: true },
+      });
       // 16 steps of Adam: well above the 10% of guessing, far from converged.
       expect(result.testAccuracy).toBeGreaterThan(0.4);
       const files = await serializeModel(model);
@@ -95,6 +100,67 @@ describe('runTfjsBaseline (Node, wasm)', () => {
     } finally {
       model.dispose();
     }
+  }, 240_000);
+});
+
+describe('the training recipe', () => {
+  it('decays the learning rate per epoch: a decay of 1e-7 freezes the model after epoch 1', async () => {
+    const sample = subset(test, { count: 500 });
+    const predictionsAfter = async (epochs: number, learningRateDecay: number) => {
+      const { model } = await runTfjsBaseline({
+        model: 'mlp',
+        train,
+        test: sample,
+        runtime: 'node',
+        backend: 'wasm',
+        device: 'cpu',
+        trainSamples: 1000,
+        epochs,
+        learningRateDecay,
+      });
+      try {
+        return Array.from(await predictClasses(model, sample));
+      } finally {
+        model.dispose();
+      }
+    };
+    const one = await predictionsAfter(1, 1);
+    const frozen = await predictionsAfter(3, 1e-7);
+    const trained = await predictionsAfter(3, 1);
+    const differences = (a: number[], b: number[]) => a.filter((v, i) => v !== b[i]).length;
+    expect(differences(one, frozen)).toBeLessThanOrEqual(1);
+    expect(differences(one, trained)).toBeGreaterThan(10);
+  }, 240_000);
+
+  it('keeps the plan’s shifts but drops its flips on MNIST (digits are not mirror images)', async () => {
+    const mnistDir = realDataDir('mnist');
+    const [mnistTrain, mnistTest] = await Promise.all([
+      loadDataset({ dataset: 'mnist', split: 'train', dataDir: mnistDir, cache: false }),
+      loadDataset({ dataset: 'mnist', split: 'test', dataDir: mnistDir, cache: false }),
+    ]);
+    const { result, model } = await runTfjsBaseline({
+      model: 'cnn',
+      train: mnistTrain,
+      test: subset(mnistTest, { count: 100 }),
+      runtime: 'node',
+      backend: 'wasm',
+      device: 'cpu',
+      trainSamples: 64,
+      epochs: 1,
+    });
+    model.dispose();
+    expect(result.augment).toEqual({ maxShift: 2, flip: false });
+    await expect(
+      runTfjsBaseline({
+        model: 'mlp',
+        train,
+        test,
+        runtime: 'node',
+        backend: 'wasm',
+        device: 'cpu',
+        learningRateDecay: 2,
+      }),
+    ).rejects.toThrow(/learningRateDecay must be in \(0, 1\], got 2/);
   }, 240_000);
 });
 

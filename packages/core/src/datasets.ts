@@ -70,6 +70,12 @@ export interface DatasetDescriptor {
    * checksum, http gives no integrity at all.
    */
   allowInsecureMirrors?: boolean;
+  /**
+   * Whether mirroring an image left-right keeps its class: true for clothing (a shoe pointing
+   * the other way is still a shoe), false for digits. Tells training recipes whether a `flip`
+   * augmentation is valid; absent means unknown (treat as false).
+   */
+  mirrorInvariant?: boolean;
 }
 
 /** File keys of {@link DatasetFiles} for one split, images first. */
@@ -141,6 +147,7 @@ export const fashionMnist: DatasetDescriptor = Object.freeze({
   std: 0.3530242445149223,
   license: 'MIT, (c) 2017 Zalando SE',
   homepage: 'https://github.com/zalandoresearch/fashion-mnist',
+  mirrorInvariant: true,
 });
 
 /** The original MNIST handwritten digits (LeCun, Cortes, Burges), same layout as Fashion-MNIST. */
@@ -188,6 +195,7 @@ export const mnist: DatasetDescriptor = Object.freeze({
   std: 0.3081078038564622,
   license: 'CC BY-SA 3.0 (Yann LeCun and Corinna Cortes)',
   homepage: 'http://yann.lecun.com/exdb/mnist/',
+  mirrorInvariant: false,
 });
 
 const registry = new Map<string, DatasetDescriptor>([

@@ -23,6 +23,11 @@ describe('dataset descriptors', () => {
     }
   });
 
+  it('says which datasets keep their classes under a left-right mirror (clothing, not digits)', () => {
+    expect(getDataset('fashion-mnist').mirrorInvariant).toBe(true);
+    expect(getDataset('mnist').mirrorInvariant).toBe(false);
+  });
+
   it('switches between datasets by id', () => {
     expect(getDataset()).toBe(fashionMnist);
     expect(getDataset('mnist')).toBe(mnist);
