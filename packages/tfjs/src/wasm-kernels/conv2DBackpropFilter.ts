@@ -1,13 +1,24 @@
-// Conv2DBackpropFilter on wasm: a wasm SIMD module for few taps, else one forward XNNPACK convolution.
+// Conv2DBackpropFilter on wasm: a wasm SIMD module for few taps, else im2col + XNNPACK GEMM (NHWC) or a forward XNNPACK conv.
 import {
+  BatchMatMul,
   Conv2DBackpropFilter,
   type Conv2DBackpropFilterAttrs,
+  getKernel,
   PadV2,
   type TensorInfo,
   Transpose,
 } from '@tensorflow/tfjs-core';
-import { conv2DFn, convInfo, heapId, heapOffset, runWasmKernel, wasmKernel } from './backend.ts';
+import {
+  conv2DFn,
+  convInfo,
+  heapId,
+  heapOffset,
+  runWasmKernel,
+  WASM,
+  wasmKernel,
+} from './backend.ts';
 import { conv2DFilterGradWasm } from './simd/conv2DFilterGrad.wasm.ts';
+import { im2colTWasm } from './simd/im2colT.wasm.ts';
 import { simdExports } from './simdModule.ts';
 
 /**
@@ -17,6 +28,12 @@ import { simdExports } from './simdModule.ts';
  * faster in the SIMD module, 36 2x faster, 144 (its second layer) 1.6x slower.
  */
 const SIMD_MAX_TAPS = 48;
+
+/**
+ * Largest im2col matrix (bytes) the GEMM route builds; beyond it the forward-conv route, which
+ * needs no copy of the input per tap, runs instead. 256 MB: a batch of 64 at 56x56x64, 3x3.
+ */
+const IM2COL_MAX_BYTES = 256 * 1024 * 1024;
 
 /**
  * dW of `conv2d(x, W)`: x [N,H,W,Cin] (or NCHW), dy [N,OH,OW,Cout] -> [FH,FW,Cin,Cout].
@@ -31,7 +48,12 @@ const SIMD_MAX_TAPS = 48;
  *
  * XNNPACK packs its "filter" (all of dy) anew on every call, which dominates when the filter
  * gradient itself is small: there (see {@link SIMD_MAX_TAPS}) a direct f32x4 loop over the padded
- * input and dy in simd/conv2DFilterGrad.wat is faster.
+ * input and dy in simd/conv2DFilterGrad.wat is faster. And for NHWC, a 14x14 "filter" over a 3x3
+ * output is a poor shape for XNNPACK's convolution (about twice the time of the same multiply as
+ * a matrix product, measured at the baseline CNN's second layer), so there the padded input is
+ * laid out as im2col rows (simd/im2colT.wat: [FH*FW*Cin, N*OH*OW], after the binary's Transpose
+ * to channel-major) and dW = im2colᵀ · dy is one plain BatchMatMul, which the binary runs in
+ * XNNPACK's GEMM; dy [N,OH,OW,Cout] is already the [N*OH*OW, Cout] matrix it needs.
  *
  * Why not the wasm binary's own Conv3DBackpropFilterV2 on depth-1 views: it is a naive loop (about
  * 15x slower than this on the baseline CNN) and, in tfjs-backend-wasm 4.22, wrong for strides > 1
@@ -111,9 +133,49 @@ export const conv2DBackpropFilterWasm = wasmKernel<Conv2DBackpropFilterAttrs>(
         );
         return dw;
       }
-      // A[c, r, q, n] and B[y, x, n, o], from either layout.
       const transpose = (t: TensorInfo, perm: number[]) =>
         keep(runWasmKernel(wasmBackend, Transpose, { x: t }, { perm }));
+      const taps = filterHeight * filterWidth * cin;
+      const columns = n * outHeight * outWidth;
+      const im2col = simdExports(wasmBackend, im2colTWasm);
+      const matMul = getKernel(BatchMatMul, WASM);
+      if (
+        im2col !== undefined &&
+        matMul !== undefined &&
+        !channelsFirst &&
+        taps * columns * 4 <= IM2COL_MAX_BYTES
+      ) {
+        const channelMajor = transpose(padded, [3, 0, 1, 2]);
+        const rows = keep(wasmBackend.makeOutput([1, taps, columns], 'float32'));
+        (im2col.im2colT as (...args: number[]) => void)(
+          heapOffset(wasmBackend, channelMajor),
+          heapOffset(wasmBackend, rows),
+          cin,
+          n,
+          aHeight,
+          aWidth,
+          outHeight,
+          outWidth,
+          filterHeight,
+          filterWidth,
+          strideHeight,
+          strideWidth,
+        );
+        // dy as the [1, N*OH*OW, Cout] matrix it already is: same data, another shape.
+        const dyMatrix: TensorInfo = {
+          dataId: dy.dataId,
+          shape: [1, columns, cout],
+          dtype: 'float32',
+        };
+        const product = matMul.kernelFunc({
+          inputs: { a: rows, b: dyMatrix },
+          backend: wasmBackend as never,
+          attrs: { transposeA: false, transposeB: false } as never,
+        }) as TensorInfo;
+        // [1, FH*FW*Cin, Cout] is dW's layout: hand the same data back under the filter's shape.
+        return { dataId: product.dataId, shape: [...filterShape], dtype: 'float32' };
+      }
+      // A[c, r, q, n] and B[y, x, n, o], from either layout.
       const a = transpose(padded, channelsFirst ? [1, 2, 3, 0] : [3, 1, 2, 0]);
       const b = transpose(dy, channelsFirst ? [2, 3, 0, 1] : [1, 2, 0, 3]);
       const raw = keep(wasmBackend.makeOutput([cin, rawHeight, rawWidth, cout], 'float32'));
