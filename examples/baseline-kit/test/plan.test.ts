@@ -20,10 +20,9 @@ describe('PLAN', () => {
     expect(planFor('brain-mlp', 'quick')).toEqual({ epochs: 5, trainSamples: 10_000 });
     expect(planFor('tfjs-mlp', 'full')).toEqual({ epochs: 15, trainSamples: null });
     expect(planFor('tfjs-cnn', 'full')).toEqual({
-      epochs: 12,
+      epochs: 10,
       trainSamples: null,
       learningRateDecay: 0.8,
-      augment: { maxShift: 2, flip: true },
     });
     expect(planFor('brain-mlp', 'full')).toEqual({ epochs: 3, trainSamples: null });
     expect(PLAN.quick.onnx.timedImages).toBe(1000);

@@ -68,11 +68,13 @@ const program = new Command('tfjs-baseline')
   )
   .option(
     '--max-shift <px>',
-    `augment: shift training images by up to N pixels, 0-8 (default, from the kit's PLAN: full-run cnn ${full['tfjs-cnn'].augment.maxShift} with flips on Fashion-MNIST, otherwise none); this or --flip/--no-flip replaces the plan's augmentation`,
+    'augment: shift each training image by up to N pixels each way, 0-8 (default 0: none)',
     nonNegativeInt,
   )
-  .option('--flip', 'augment: mirror half of the training images left-right (clothing, not digits)')
-  .option('--no-flip', 'augment: no mirroring')
+  .option(
+    '--flip',
+    'augment: mirror half of the training images left-right (Fashion-MNIST only: refused on digits)',
+  )
   .option(
     '--data-dir <dir>',
     'folder with the four .gz files (default: FMNIST_DATA_DIR / FMNIST_MNIST_DIR, cache, download)',
@@ -103,9 +105,8 @@ const options: NodeBaselineOptions = {
   batchSize: opts.batchSize,
   learningRate: opts.learningRate,
   learningRateDecay: opts.decay,
-  // Either option replaces the plan's augmentation with exactly what was given.
   augment:
-    opts.maxShift !== undefined || opts.flip !== undefined
+    opts.maxShift || opts.flip
       ? { maxShift: opts.maxShift ?? 0, flip: opts.flip ?? false }
       : undefined,
   backend: opts.backend,

@@ -44,8 +44,8 @@ export interface TfjsBaselineOptions extends BaselineOptions {
   /**
    * Seeded shifts and flips of the training batches (`toTfDataset`'s `augment`, core's
    * `augmentImages`), e.g. `{ maxShift: 2, flip: true }`; the test split is never augmented.
-   * Default: the kit's `PLAN` row (its `flip` only on a dataset whose descriptor is
-   * `mirrorInvariant`), else none. `{}` turns the plan's off.
+   * `flip` is refused on a dataset whose descriptor is not `mirrorInvariant` (a mirrored digit
+   * is another digit, or none). Default: none.
    */
   augment?: AugmentOptions;
 }
@@ -93,7 +93,12 @@ export async function runTfjsBaseline(options: TfjsBaselineOptions): Promise<Tfj
   if (!(Number.isFinite(learningRateDecay) && learningRateDecay > 0 && learningRateDecay <= 1)) {
     throw new Error(`learningRateDecay must be in (0, 1], got ${learningRateDecay}`);
   }
-  const augment = options.augment ?? planAugment(plan.augment, train.dataset);
+  const { augment } = options;
+  if (augment?.flip && !mirrorInvariant(train.dataset)) {
+    throw new Error(
+      `augment.flip mirrors images left-right, which changes what ${train.dataset} images show (its descriptor is not mirrorInvariant); use maxShift alone`,
+    );
+  }
   const test = prefixOf(options.test, options.testSamples);
   tf.util.assert(
     tf.getBackend() === options.backend,
@@ -229,17 +234,11 @@ function zooName(model: TfjsModelKind | ZooModelName): ZooModelName {
   return model === 'mlp' || model === 'cnn' ? TFJS_MODELS[model] : model;
 }
 
-/** The plan's augmentation for a dataset: its flip kept only where mirroring keeps the class. */
-function planAugment(
-  augment: { maxShift: number; flip: boolean } | undefined,
-  dataset: string,
-): AugmentOptions | undefined {
-  if (augment === undefined) return undefined;
-  let mirrorInvariant = false;
+/** Whether mirroring keeps the class of the dataset's images; false for a dataset core does not know. */
+function mirrorInvariant(dataset: string): boolean {
   try {
-    mirrorInvariant = getDataset(dataset).mirrorInvariant === true;
+    return getDataset(dataset).mirrorInvariant === true;
   } catch {
-    // A dataset core does not know: no flips (never a silently wrong label).
+    return false;
   }
-  return { maxShift: augment.maxShift, flip: augment.flip && mirrorInvariant };
 }
