@@ -24,7 +24,11 @@ describe('PLAN', () => {
       trainSamples: null,
       learningRateDecay: 0.8,
     });
-    expect(planFor('brain-mlp', 'full')).toEqual({ epochs: 3, trainSamples: null });
+    expect(planFor('brain-mlp', 'full')).toEqual({
+      epochs: 6,
+      trainSamples: null,
+      learningRateDecay: 0.7,
+    });
     expect(PLAN.quick.onnx.timedImages).toBe(1000);
     expect(PLAN.full.onnx.timedImages).toBeNull();
     // The committed ONNX models' recipe, as their metadata records it.

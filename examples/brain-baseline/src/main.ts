@@ -59,7 +59,11 @@ const program = new Command()
       .default('sigmoid'),
   )
   .option('--learning-rate <rate>', 'learning rate of the first epoch', rate, 0.1)
-  .option('--decay <factor>', 'learning rate multiplier per epoch', rate, 0.5)
+  .option(
+    '--decay <factor>',
+    `learning rate multiplier per epoch (default, from the kit's PLAN: ${full.learningRateDecay}; 0.5 with --quick)`,
+    rate,
+  )
   .option('--momentum <m>', 'momentum', rate, 0.1)
   .option('--train-samples <n>', 'use only the first n training samples', positiveInt)
   .option('--test-samples <n>', 'evaluate only the first n test samples', positiveInt)
@@ -77,7 +81,7 @@ async function main(): Promise<void> {
     hidden: string;
     activation: BrainActivation;
     learningRate: number;
-    decay: number;
+    decay?: number;
     momentum: number;
     trainSamples?: number;
     testSamples?: number;

@@ -46,7 +46,10 @@ export interface BrainBaselineOptions extends BaselineOptions {
   activation?: BrainActivation;
   /** Learning rate of the first epoch. Default 0.1. */
   learningRate?: number;
-  /** Learning rate multiplier per epoch. Default 0.5 (0.1, 0.05, 0.025). */
+  /**
+   * Learning rate multiplier per epoch. Default: the kit's `PLAN` row (full run 0.7: 0.1, 0.07,
+   * 0.049, ...), else 0.5 (0.1, 0.05, 0.025, ...).
+   */
   learningRateDecay?: number;
   /** brain.js momentum (must be in (0, 1)). Default 0.1. */
   momentum?: number;
@@ -93,7 +96,6 @@ export async function runBrainBaseline(
     hiddenLayers = [64],
     activation = 'sigmoid',
     learningRate = 0.1,
-    learningRateDecay = 0.5,
     momentum = 0.1,
     chunkSize = 5000,
     seed = 0,
@@ -105,6 +107,7 @@ export async function runBrainBaseline(
   // 1. The settings: the kit's plan unless the options say otherwise.
   const plan = resolveTraining('brain-mlp', options);
   const { epochs } = plan;
+  const learningRateDecay = options.learningRateDecay ?? plan.learningRateDecay ?? 0.5;
   const train = prefixOf(options.train, plan.trainSamples);
   const test = prefixOf(options.test, options.testSamples);
   if (!Number.isInteger(epochs) || epochs < 1)

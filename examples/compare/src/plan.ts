@@ -140,11 +140,11 @@ export function resolveSettings(options: CompareOptions = {}): CompareSettings {
 
 /** Rough single-core-pair speeds behind {@link JobSpec.expectedSeconds}. */
 const SPEED: Record<BaselineId, { train: number; infer: number; fixed: number }> = {
-  'tfjs-mlp': { train: 2500, infer: 6000, fixed: 5 },
-  'tfjs-cnn': { train: 250, infer: 2500, fixed: 6 },
+  'tfjs-mlp': { train: 8000, infer: 6000, fixed: 5 },
+  'tfjs-cnn': { train: 1000, infer: 2500, fixed: 6 },
   'onnx-mlp': { train: Number.POSITIVE_INFINITY, infer: 8000, fixed: 5 },
   'onnx-cnn': { train: Number.POSITIVE_INFINITY, infer: 3000, fixed: 6 },
-  'brain-mlp': { train: 1500, infer: 5000, fixed: 5 },
+  'brain-mlp': { train: 1000, infer: 1500, fixed: 5 },
 };
 
 /** The jobs of a comparison in the order they run: per dataset, {@link BASELINE_IDS} order. */
