@@ -25,9 +25,10 @@ describe('PLAN', () => {
       learningRateDecay: 0.8,
     });
     expect(planFor('brain-mlp', 'full')).toEqual({
-      epochs: 6,
+      epochs: 4,
       trainSamples: null,
-      learningRateDecay: 0.7,
+      learningRateDecay: 0.6,
+      momentum: 0.5,
     });
     expect(PLAN.quick.onnx.timedImages).toBe(1000);
     expect(PLAN.full.onnx.timedImages).toBeNull();

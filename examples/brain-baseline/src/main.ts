@@ -64,7 +64,11 @@ const program = new Command()
     `learning rate multiplier per epoch (default, from the kit's PLAN: ${full.learningRateDecay}; 0.5 with --quick)`,
     rate,
   )
-  .option('--momentum <m>', 'momentum', rate, 0.1)
+  .option(
+    '--momentum <m>',
+    `momentum (default, from the kit's PLAN: ${full.momentum}; 0.1 with --quick)`,
+    rate,
+  )
   .option('--train-samples <n>', 'use only the first n training samples', positiveInt)
   .option('--test-samples <n>', 'evaluate only the first n test samples', positiveInt)
   .option('--chunk-size <n>', 'samples per net.train() call', positiveInt, 5000)
@@ -82,7 +86,7 @@ async function main(): Promise<void> {
     activation: BrainActivation;
     learningRate: number;
     decay?: number;
-    momentum: number;
+    momentum?: number;
     trainSamples?: number;
     testSamples?: number;
     chunkSize: number;

@@ -47,11 +47,11 @@ export interface BrainBaselineOptions extends BaselineOptions {
   /** Learning rate of the first epoch. Default 0.1. */
   learningRate?: number;
   /**
-   * Learning rate multiplier per epoch. Default: the kit's `PLAN` row (full run 0.7: 0.1, 0.07,
-   * 0.049, ...), else 0.5 (0.1, 0.05, 0.025, ...).
+   * Learning rate multiplier per epoch. Default: the kit's `PLAN` row (full run 0.6: 0.1, 0.06,
+   * 0.036, 0.0216), else 0.5 (0.1, 0.05, 0.025, ...).
    */
   learningRateDecay?: number;
-  /** brain.js momentum (must be in (0, 1)). Default 0.1. */
+  /** brain.js momentum (must be in (0, 1)). Default: the kit's `PLAN` row (full run 0.5), else 0.1. */
   momentum?: number;
   /** Samples per `net.train()` call. Default 5000. */
   chunkSize?: number;
@@ -96,7 +96,6 @@ export async function runBrainBaseline(
     hiddenLayers = [64],
     activation = 'sigmoid',
     learningRate = 0.1,
-    momentum = 0.1,
     chunkSize = 5000,
     seed = 0,
     normalize = 'scale',
@@ -108,6 +107,7 @@ export async function runBrainBaseline(
   const plan = resolveTraining('brain-mlp', options);
   const { epochs } = plan;
   const learningRateDecay = options.learningRateDecay ?? plan.learningRateDecay ?? 0.5;
+  const momentum = options.momentum ?? plan.momentum ?? 0.1;
   const train = prefixOf(options.train, plan.trainSamples);
   const test = prefixOf(options.test, options.testSamples);
   if (!Number.isInteger(epochs) || epochs < 1)
