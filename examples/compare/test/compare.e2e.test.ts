@@ -164,3 +164,53 @@ describe('pnpm start --quick on the real data (3,000 training and 2,000 test ima
     ]);
   });
 });
+
+describe('pnpm start --threads 2 (the tfjs jobs on the threaded wasm build)', () => {
+  it('records 2 threads on the tfjs rows, names them in the table, and gives the same predictions to ONNX', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'fmnist-compare-threads-'));
+    try {
+      const args = [
+        '--conditions=@fmnist/source',
+        '--import',
+        'tsx',
+        'src/main.ts',
+        '--quick',
+        '--baselines',
+        'tfjs-mlp,onnx-mlp',
+        '--train-samples',
+        '500',
+        '--test-samples',
+        '500',
+        '--epochs',
+        '1',
+        '--threads',
+        '2',
+        '--no-png',
+        '--progress',
+        'none',
+        '--out-dir',
+        dir,
+      ];
+      await promisify(execFile)(process.execPath, args, {
+        cwd: exampleDir,
+        env: {
+          ...process.env,
+          FMNIST_DATA_DIR: realDataDir('fashion-mnist'),
+          FMNIST_CACHE_DIR: path.join(dir, 'cache'),
+        },
+        maxBuffer: 16 * 2 ** 20,
+        timeout: 170_000,
+      });
+      const threaded: CompareReport = JSON.parse(
+        await readFile(path.join(dir, 'compare.json'), 'utf8'),
+      );
+      const [tfjs, onnx] = threaded.results;
+      expect(tfjs).toMatchObject({ baseline: 'tfjs-mlp', backend: 'wasm', threads: 2 });
+      expect(onnx.confusionMatrix).toEqual(tfjs.confusionMatrix);
+      const md = await readFile(path.join(dir, 'compare.md'), 'utf8');
+      expect(md).toContain('| tfjs mlp-128 | node · wasm (2 threads) |');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
