@@ -41,13 +41,17 @@ export interface AugmentImagesOptions extends AugmentOptions {
 const MAX_SHIFT = 8;
 
 /**
- * Checks {@link AugmentOptions} and says whether they change anything.
+ * Checks {@link AugmentOptions}: returns them when they change anything (a shift or a flip), and
+ * undefined when they are absent or do nothing.
  *
  * @param where The calling function, for the message.
  * @throws FmnistError `INVALID_ARGUMENT` naming the bad option.
  */
-export function checkAugmentOptions(augment: unknown, where: string): augment is AugmentOptions {
-  if (augment === undefined) return false;
+export function activeAugment<T extends AugmentOptions>(
+  augment: T | undefined,
+  where: string,
+): T | undefined {
+  if (augment === undefined) return undefined;
   if (typeof augment !== 'object' || augment === null || Array.isArray(augment)) {
     throw optionError(
       where,
@@ -79,7 +83,7 @@ export function checkAugmentOptions(augment: unknown, where: string): augment is
   if (seed !== undefined && !(typeof seed === 'number' && Number.isFinite(seed))) {
     throw optionError(where, 'augment.seed', 'must be a finite number', seed);
   }
-  return ((maxShift as number | undefined) ?? 0) > 0 || flip === true;
+  return ((maxShift as number | undefined) ?? 0) > 0 || flip === true ? augment : undefined;
 }
 
 /**
@@ -111,7 +115,7 @@ export function augmentImages(
   width: number,
   options: AugmentImagesOptions,
 ): Float32Array {
-  const active = checkAugmentOptions(options, 'augmentImages');
+  const active = activeAugment(options, 'augmentImages');
   const pixels = height * width;
   if (!(images instanceof Float32Array) || images.length !== count * pixels) {
     throw new FmnistError(
@@ -119,7 +123,21 @@ export function augmentImages(
       `augmentImages: images must be a Float32Array of count * height * width = ${count * pixels} floats, got ${images instanceof Float32Array ? images.length : typeof images}.`,
     );
   }
-  if (!active || count === 0) return images;
+  return active === undefined ? images : applyAugment(images, count, height, width, active);
+}
+
+/**
+ * {@link augmentImages} without the checks, for callers that checked once (`batches` checks its
+ * options when called, then applies them to every batch).
+ */
+export function applyAugment(
+  images: Float32Array,
+  count: number,
+  height: number,
+  width: number,
+  options: AugmentImagesOptions,
+): Float32Array {
+  const pixels = height * width;
   const maxShift = options.maxShift ?? 0;
   const flip = options.flip ?? false;
   const fill = options.fill ?? 0;

@@ -1,5 +1,5 @@
 // Mini-batches of a split as Float32Array pixels, in order or shuffled, with optional one-hot labels and reused buffers.
-import { type AugmentOptions, augmentImages, checkAugmentOptions } from './augment.ts';
+import { type AugmentOptions, activeAugment, applyAugment } from './augment.ts';
 import { FmnistError } from './errors.ts';
 import { checkBatchOptions } from './optionChecks.ts';
 import { shuffledIndices } from './random.ts';
@@ -128,9 +128,8 @@ function prepare(split: DatasetSplit, options: BatchOptions): Plan {
   }
   const { scale, offset } = affineFor({ ...options, dataset: options.dataset ?? split.dataset });
   const seed = options.seed ?? 0;
-  const augment = checkAugmentOptions(options.augment, 'batches')
-    ? { ...options.augment, seed: options.augment.seed ?? seed }
-    : undefined;
+  const active = activeAugment(options.augment, 'batches');
+  const augment = active ? { ...active, seed: active.seed ?? seed } : undefined;
   return {
     split,
     order: options.shuffle ? shuffledIndices(split.count, seed) : undefined,
@@ -204,8 +203,8 @@ function batchFiller(plan: Plan): (b: number) => Batch {
     } else {
       convertRange(split.images, start * pixels, size * pixels, images, 0, scale, offset);
     }
-    if (augment)
-      augmentImages(images, size, height, width, { ...augment, fill: offset, stream: b });
+    // Checked once in prepare(); batch b draws from its own stream.
+    if (augment) applyAugment(images, size, height, width, { ...augment, fill: offset, stream: b });
     const batch: Batch = { images, labels, size, indices, index: b };
     if (withOneHot) {
       const out = shared?.oneHot
