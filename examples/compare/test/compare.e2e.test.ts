@@ -16,20 +16,29 @@ let outDir: string;
 let stdout: string;
 let report: CompareReport;
 
+/** `pnpm start` (src/main.ts) with `args` on the real Fashion-MNIST, its output and cache in `dir`. */
+function startCompare(args: string[], dir: string, timeout: number) {
+  return promisify(execFile)(
+    process.execPath,
+    ['--conditions=@fmnist/source', '--import', 'tsx', 'src/main.ts', ...args, '--out-dir', dir],
+    {
+      cwd: exampleDir,
+      env: {
+        ...process.env,
+        FMNIST_DATA_DIR: realDataDir('fashion-mnist'),
+        FMNIST_CACHE_DIR: path.join(dir, 'cache'),
+      },
+      maxBuffer: 16 * 2 ** 20,
+      timeout,
+    },
+  );
+}
+
 // The real command on the real data, with a small training prefix so that it takes a minute or
 // two on two cores: every baseline, each in its own process, then the whole report.
 beforeAll(async () => {
   outDir = await mkdtemp(path.join(tmpdir(), 'fmnist-compare-'));
-  const env = {
-    ...process.env,
-    FMNIST_DATA_DIR: realDataDir('fashion-mnist'),
-    FMNIST_CACHE_DIR: path.join(outDir, 'cache'),
-  };
   const args = [
-    '--conditions=@fmnist/source',
-    '--import',
-    'tsx',
-    'src/main.ts',
     '--quick',
     '--train-samples',
     '3000',
@@ -39,15 +48,8 @@ beforeAll(async () => {
     '1',
     '--progress',
     'lines',
-    '--out-dir',
-    outDir,
   ];
-  const run = await promisify(execFile)(process.execPath, args, {
-    cwd: exampleDir,
-    env,
-    maxBuffer: 16 * 2 ** 20,
-    timeout: 280_000,
-  });
+  const run = await startCompare(args, outDir, 280_000);
   stdout = run.stdout;
   report = JSON.parse(await readFile(path.join(outDir, 'compare.json'), 'utf8'));
 }, 300_000);
@@ -170,10 +172,6 @@ describe('pnpm start --threads 2 (the tfjs jobs on the threaded wasm build)', ()
     const dir = await mkdtemp(path.join(tmpdir(), 'fmnist-compare-threads-'));
     try {
       const args = [
-        '--conditions=@fmnist/source',
-        '--import',
-        'tsx',
-        'src/main.ts',
         '--quick',
         '--baselines',
         'tfjs-mlp,onnx-mlp',
@@ -188,19 +186,8 @@ describe('pnpm start --threads 2 (the tfjs jobs on the threaded wasm build)', ()
         '--no-png',
         '--progress',
         'none',
-        '--out-dir',
-        dir,
       ];
-      await promisify(execFile)(process.execPath, args, {
-        cwd: exampleDir,
-        env: {
-          ...process.env,
-          FMNIST_DATA_DIR: realDataDir('fashion-mnist'),
-          FMNIST_CACHE_DIR: path.join(dir, 'cache'),
-        },
-        maxBuffer: 16 * 2 ** 20,
-        timeout: 170_000,
-      });
+      await startCompare(args, dir, 170_000);
       const threaded: CompareReport = JSON.parse(
         await readFile(path.join(dir, 'compare.json'), 'utf8'),
       );
