@@ -47,8 +47,8 @@ export const PLAN = {
     // lowered accuracy at this budget).
     'tfjs-cnn': { epochs: 10, trainSamples: null, learningRateDecay: 0.8 },
     // One more epoch, a slower decay and more momentum, in the time the faster CNN freed (the
-    // brain-baseline README lists the runs; 6 epochs gain 0.3 points more but overrun the
-    // comparison's 19 minutes).
+    // brain-baseline README lists the runs; 6 epochs gain 0.3 points more, but with them the
+    // full comparison took 19 min 52 s in one run, over its 19 minutes).
     'brain-mlp': { epochs: 4, trainSamples: null, learningRateDecay: 0.6, momentum: 0.5 },
     onnx: { timedImages: null },
   },

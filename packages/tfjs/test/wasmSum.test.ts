@@ -71,7 +71,7 @@ describe('Sum on wasm (leading axes as SIMD column sums)', () => {
     // The same sum, but the original adds in the order the axes are given (its transpose).
     ['leading axes given out of order', [4, 5, 6], [1, 0]],
   ] as [string, number[], number | number[] | undefined, string?][]) {
-    it(`goes to the original for ${title}, still equal to cpu`, async () => {
+    it(`${title} (a case the column sum leaves to the original kernel) equals cpu`, async () => {
       await expectSameOnWasm(sumOf(shape, axis, false, dtype), 1e-5);
     });
   }
