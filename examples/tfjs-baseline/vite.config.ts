@@ -1,4 +1,4 @@
-// Vite config of the tfjs baseline page: source conditions; the data is public/data/<dataset>/, served by Vite itself.
+// Vite config of the tfjs baseline page: source conditions, cross-origin isolation (wasm threads); the data is public/data/<dataset>/, served by Vite itself.
 import { defaultClientConditions, defineConfig } from 'vite';
 
 /**
@@ -8,7 +8,20 @@ import { defaultClientConditions, defineConfig } from 'vite';
  * `cp "$FMNIST_DATA_DIR"/*.gz public/data/fashion-mnist/`, and open `/?data=/data/fashion-mnist/`:
  * Vite serves them in `vite` and `vite preview` alike (gzip-encoded, which core accepts).
  */
+/**
+ * Cross-origin isolation (`crossOriginIsolated`): without it the page has no `SharedArrayBuffer`
+ * and tfjs-backend-wasm runs its single-threaded build. `require-corp` blocks only cross-origin
+ * loads that neither use CORS nor send `Cross-Origin-Resource-Policy`; the dataset mirrors are
+ * fetched with CORS, so they still load.
+ */
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
+  server: { headers: isolation },
+  preview: { headers: isolation },
   resolve: { conditions: ['@fmnist/source', ...defaultClientConditions] },
   build: { outDir: 'dist', target: 'es2022', chunkSizeWarningLimit: 4096 },
 });

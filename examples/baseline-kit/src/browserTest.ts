@@ -1,5 +1,7 @@
 // The harness the examples' browser tests share: a page served once per test file, a fresh tab that records page errors, and the wait for the state the page publishes.
 import {
+  type DevWithDataOptions,
+  devWithData,
   type PreviewedPage,
   type PreviewWithDataOptions,
   previewWithData,
@@ -8,13 +10,13 @@ import {
   servePage,
 } from '@fmnist/test-utils';
 import { type Browser, chromium } from 'playwright-core';
-import { build, preview } from 'vite';
+import { build, createServer, preview } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
 
 type Closable = { close(): Promise<void> };
 
 /** Options of the served-page hooks: vite's `build`/`preview` and playwright's `chromium` are ours. */
-type HarnessOptions<O> = Omit<O, 'build' | 'preview' | 'chromium'>;
+type HarnessOptions<O> = Omit<O, 'build' | 'preview' | 'createServer' | 'chromium'>;
 
 /**
  * Starts `start()` in a beforeAll (with `timeoutMs`, builds are slow) and closes what it gave in
@@ -54,6 +56,17 @@ export function usePreviewedPage(
   timeoutMs = 180_000,
 ): () => PreviewedPage<Browser> {
   return useServed(() => previewWithData({ ...options, build, preview, chromium }), timeoutMs);
+}
+
+/**
+ * The page served by a real `vite` dev server with the data in its public dir
+ * ({@link devWithData}) for the tests of this file. `timeoutMs` bounds the start and launch.
+ */
+export function useDevPage(
+  options: HarnessOptions<DevWithDataOptions<Browser>>,
+  timeoutMs = 120_000,
+): () => PreviewedPage<Browser> {
+  return useServed(() => devWithData({ ...options, createServer, chromium }), timeoutMs);
 }
 
 /** The part of a playwright Page {@link withTab} and {@link waitForPageState} use. */

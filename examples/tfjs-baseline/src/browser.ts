@@ -4,4 +4,4 @@
 
 // browserBackend.ts
 export type { BrowserBackendChoice } from './browserBackend.ts';
-export { BROWSER_BACKENDS, selectBrowserBackend } from './browserBackend.ts';
+export { BROWSER_BACKENDS, browserBackends, selectBrowserBackend } from './browserBackend.ts';

@@ -1,8 +1,7 @@
 // The Node backends of the tfjs baseline: tfjs-node(-gpu) when installed, else wasm, else cpu.
-import { registerWasmTrainingKernels, setWasmThreads } from '@fmnist/tfjs/wasm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import { type BackendCandidate, type BackendChoice, chooseBackend } from './backendChoice.ts';
-import { CPU_BACKEND, wasmBackend } from './sharedBackends.ts';
+import { CPU_BACKEND, threadedWasmBackend, wasmBackend } from './sharedBackends.ts';
 
 /**
  * Imports a package that is deliberately not a dependency (tfjs-node, tfjs-node-gpu: native
@@ -41,22 +40,6 @@ export const NODE_BACKENDS: readonly BackendCandidate[] = [
   wasmBackend(),
   CPU_BACKEND,
 ];
-
-/**
- * The wasm candidate on tfjs-backend-wasm's threaded SIMD build with `threads` threads
- * (`setWasmThreads`, which starts it in Node's worker_threads), training kernels included.
- */
-export function threadedWasmBackend(threads: number): BackendCandidate {
-  return {
-    ...wasmBackend(),
-    load: async () => {
-      await import('@tensorflow/tfjs-backend-wasm');
-      registerWasmTrainingKernels();
-      await setWasmThreads(threads);
-      return true;
-    },
-  };
-}
 
 /** A {@link BackendChoice} with the thread count the backend computes with. */
 export interface NodeBackendChoice extends BackendChoice {

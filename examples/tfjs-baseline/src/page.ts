@@ -44,6 +44,8 @@ function readOptions() {
     testSamples: int('testSamples'),
     batchSize: int('batchSize'),
     backend: text('backend') || undefined,
+    // wasm threads (its threaded build runs only in a cross-origin-isolated page).
+    threads: int('threads'),
     // A base URL holding the four .gz files; empty: the dataset's public mirrors.
     data: text('data') || undefined,
   };
@@ -66,10 +68,16 @@ async function start() {
   resultView.textContent = '';
   const options = readOptions();
   try {
-    const backend = await selectBrowserBackend(options.backend);
+    const backend = await selectBrowserBackend(options.backend, options.threads);
     for (const s of backend.skipped) log(`backend ${s.backend} skipped: ${s.reason}`);
+    const threads =
+      backend.threads === undefined
+        ? ''
+        : `, ${backend.threads} thread${backend.threads > 1 ? 's' : ''}${
+            backend.crossOriginIsolated ? '' : ' (page not cross-origin isolated)'
+          }`;
     log(
-      `backend: ${backend.backend} (${backend.device}${backend.renderer ? `, ${backend.renderer}` : ''})`,
+      `backend: ${backend.backend} (${backend.device}${backend.renderer ? `, ${backend.renderer}` : ''}${threads})`,
     );
     // A relative data URL resolves against the page; the files stay in browserCache().
     const mirrors = options.data ? [options.data] : undefined;
@@ -93,6 +101,9 @@ async function start() {
       extra: {
         backendPackage: backend.backendPackage,
         ...(backend.renderer ? { gpuRenderer: backend.renderer } : {}),
+        ...(backend.threads === undefined
+          ? {}
+          : { threads: backend.threads, crossOriginIsolated: backend.crossOriginIsolated }),
         userAgent: navigator.userAgent,
       },
       onProgress,

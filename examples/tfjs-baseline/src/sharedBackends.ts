@@ -1,5 +1,9 @@
-// The backends Node and the browser share: wasm (with @fmnist/tfjs's training kernels) and pure-JS cpu.
-import { registerWasmTrainingKernels } from '@fmnist/tfjs/wasm-kernels';
+// The backends Node and the browser share: wasm (with @fmnist/tfjs's training kernels, stock or threaded) and pure-JS cpu.
+import {
+  registerWasmTrainingKernels,
+  setWasmThreads,
+  type WasmThreadsFiles,
+} from '@fmnist/tfjs/wasm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendCandidate } from './backendChoice.ts';
 
@@ -23,6 +27,29 @@ export function wasmBackend(configure?: (wasm: WasmBackendModule) => void): Back
       configure?.(wasm);
       registerWasmTrainingKernels();
       return tf.setBackend('wasm');
+    },
+  };
+}
+
+/**
+ * The wasm candidate on tfjs-backend-wasm's threaded SIMD build with `threads` threads
+ * (`setWasmThreads`: in Node it starts in worker_threads; in a cross-origin-isolated page it
+ * starts from `files`, the bundled glue and binary), training kernels included. `configure` runs
+ * after the import, as in {@link wasmBackend}.
+ */
+export function threadedWasmBackend(
+  threads: number,
+  configure?: (wasm: WasmBackendModule) => void,
+  files?: WasmThreadsFiles,
+): BackendCandidate {
+  return {
+    ...wasmBackend(),
+    load: async () => {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      configure?.(wasm);
+      registerWasmTrainingKernels();
+      await setWasmThreads(threads, files);
+      return true;
     },
   };
 }

@@ -46,8 +46,14 @@ export { describeCacheContract } from './cacheContract.ts';
 export { describeGunzipContract } from './gunzipContract.ts';
 
 // vitePreview.ts
-export type { PreviewedPage, PreviewViteConfig, PreviewWithDataOptions } from './vitePreview.ts';
-export { previewWithData } from './vitePreview.ts';
+export type {
+  DevViteConfig,
+  DevWithDataOptions,
+  PreviewedPage,
+  PreviewViteConfig,
+  PreviewWithDataOptions,
+} from './vitePreview.ts';
+export { devWithData, previewWithData } from './vitePreview.ts';
 
 // thrownBy.ts
 export { thrownBy } from './thrownBy.ts';

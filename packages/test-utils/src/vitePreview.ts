@@ -1,4 +1,4 @@
-// A page behind a real `vite preview`, with the dataset files in a temporary public/ folder as a user would put them, and headless Chromium to visit it.
+// A page behind a real `vite preview` or `vite` dev server, with the dataset files in a temporary public/ folder as a user would put them, and headless Chromium to visit it.
 import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -62,15 +62,7 @@ export async function previewWithData<B extends { close(): Promise<void> }>(
     await rm(temp, { recursive: true, force: true });
   };
   try {
-    const publicDir = path.join(temp, 'public');
-    for (const [folder, dataset] of Object.entries(options.data)) {
-      const dir = path.join(publicDir, folder);
-      await mkdir(dir, { recursive: true });
-      const source = realDataDir(dataset);
-      for (const name of (await readdir(source)).filter((n) => n.endsWith('.gz'))) {
-        await symlink(path.join(source, name), path.join(dir, name));
-      }
-    }
+    const publicDir = await publicDirWithData(temp, options.data);
     const config: PreviewViteConfig = {
       ...options.vite,
       publicDir,
@@ -81,6 +73,82 @@ export async function previewWithData<B extends { close(): Promise<void> }>(
     await options.build(config);
     const running = await options.preview(config);
     server = running;
+    browser = await options.chromium.launch({
+      executablePath: chromiumPath(),
+      args: [...chromiumArgs],
+    });
+    return { url: running.resolvedUrls!.local[0], browser, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * `temp/public` with each folder of `data` holding symbolic links to that dataset's four real
+ * .gz files (no data is copied into the repository).
+ */
+async function publicDirWithData(
+  temp: string,
+  data: Record<string, 'fashion-mnist' | 'mnist'>,
+): Promise<string> {
+  const publicDir = path.join(temp, 'public');
+  for (const [folder, dataset] of Object.entries(data)) {
+    const dir = path.join(publicDir, folder);
+    await mkdir(dir, { recursive: true });
+    const source = realDataDir(dataset);
+    for (const name of (await readdir(source)).filter((n) => n.endsWith('.gz'))) {
+      await symlink(path.join(source, name), path.join(dir, name));
+    }
+  }
+  return publicDir;
+}
+
+/** The part of vite's config {@link devWithData} passes to `createServer`. */
+export interface DevViteConfig {
+  root?: string;
+  configFile?: string;
+  publicDir: string;
+  logLevel: 'info' | 'warn' | 'error' | 'silent';
+  server: { host: string; port: number };
+}
+
+/** Options for {@link devWithData}: those of {@link previewWithData}, with vite's `createServer`. */
+export interface DevWithDataOptions<B extends { close(): Promise<void> }>
+  extends Omit<PreviewWithDataOptions<B>, 'build' | 'preview'> {
+  /** vite's `createServer`. */
+  createServer: (config: DevViteConfig) => Promise<{
+    listen(): Promise<{ resolvedUrls: { local: string[] } | null }>;
+    close(): Promise<void>;
+  }>;
+}
+
+/**
+ * The page served by a real `vite` dev server (its own config, sources transformed on demand)
+ * with the data in a temporary public dir, and Chromium launched: what a user gets from `vite`
+ * after putting the files in `public/data/`.
+ */
+export async function devWithData<B extends { close(): Promise<void> }>(
+  options: DevWithDataOptions<B>,
+): Promise<PreviewedPage<B>> {
+  const temp = await mkdtemp(path.join(tmpdir(), options.tmpPrefix));
+  let server: { close(): Promise<void> } | undefined;
+  let browser: B | undefined;
+  const close = async () => {
+    await browser?.close();
+    await server?.close();
+    await rm(temp, { recursive: true, force: true });
+  };
+  try {
+    const publicDir = await publicDirWithData(temp, options.data);
+    const dev = await options.createServer({
+      ...options.vite,
+      publicDir,
+      logLevel: 'warn',
+      server: { host: '127.0.0.1', port: 0 },
+    });
+    server = dev;
+    const running = await dev.listen();
     browser = await options.chromium.launch({
       executablePath: chromiumPath(),
       args: [...chromiumArgs],

@@ -5,4 +5,5 @@ export {
   WASM_TRAINING_KERNELS,
   WASM_WRAPPED_KERNELS,
 } from './register.ts';
+export type { WasmThreadsFiles } from './threads.ts';
 export { MAX_WASM_THREADS, setWasmThreads } from './threads.ts';

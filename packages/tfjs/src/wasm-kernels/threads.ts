@@ -1,4 +1,5 @@
 // Running tfjs-backend-wasm's threaded SIMD build with N threads, in Node's worker_threads as in a page.
+/// <reference path="./workerContents.d.ts" />
 import { FmnistError } from '@fmnist/core';
 import {
   findBackendFactory,
@@ -17,7 +18,7 @@ const WASM_PRIORITY = 2;
 /** What the emscripten glue resolves to: the module, with the parts used here typed. */
 interface EmscriptenModule {
   cwrap(name: string, returnType: string | null, argTypes: string[]): (...args: number[]) => number;
-  PThread: { runningWorkers: { unref(): void }[] };
+  PThread: { runningWorkers: { unref?(): void }[] };
   tfjs?: Record<string, unknown>;
   wasmMemory?: WebAssembly.Memory;
 }
@@ -32,6 +33,34 @@ interface FactoryConfig {
     receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
   ): object;
   onAbort(reason: unknown): void;
+  /** What each pthread worker loads to define the factory (a browser worker `importScripts` it). */
+  mainScriptUrlOrBlob?: string;
+}
+
+/** The pieces of the threaded SIMD build one platform supplies to {@link threadedFactory}. */
+interface ThreadedBuild {
+  /** The glue's factory, `WasmBackendModuleThreadedSimd`. */
+  create: (config: FactoryConfig) => Promise<EmscriptenModule>;
+  /** The pthread worker script. */
+  workerUrl: string | URL;
+  /** The `.wasm` bytes. */
+  binary: BufferSource;
+  /** The glue's own URL, for the workers (browsers). */
+  mainScript?: string;
+}
+
+/**
+ * Where a bundled page serves tfjs-backend-wasm's threaded SIMD build, as its bundler emitted the
+ * files (with Vite: `import glue from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?url'`).
+ */
+export interface WasmThreadsFiles {
+  /**
+   * URL of `@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js`, the
+   * emscripten glue as the package ships it (copied, not bundled): each pthread worker loads it.
+   */
+  glue: string | URL;
+  /** URL of `tfjs-backend-wasm-threaded-simd.wasm` (the one passed to `setWasmPaths`). */
+  binary: string | URL;
 }
 
 /**
@@ -70,20 +99,28 @@ const isNode = () => typeof process !== 'undefined' && typeof process.versions?.
  * Idle pool workers are unref'd: they do not keep a Node process alive. `tf.removeBackend('wasm')`
  * (or another call of this function) disposes the backend and terminates them.
  *
- * **Browsers.** The stock backend already loads the threaded build when the page is
- * cross-origin isolated (`crossOriginIsolated`, i.e. served with
- * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`, so
- * that `SharedArrayBuffer` exists) and the `.worker.js`/`.wasm` files are reachable (a bundled
- * page passes them to `setWasmPaths`); otherwise it runs one thread. There this function only
- * calls `setThreadsCount(threads)` and `tf.setBackend('wasm')`: the core cap above applies.
+ * **Browsers.** The threaded build needs `SharedArrayBuffer`, so a cross-origin-isolated page
+ * (`crossOriginIsolated`: served with `Cross-Origin-Opener-Policy: same-origin` and
+ * `Cross-Origin-Embedder-Policy: require-corp`). There, given `files` (where the bundler put the
+ * glue and the `.wasm`), this function starts the build as in Node: its workers load the glue
+ * file, and the core count is answered so that the pool is what was asked for. The stock path
+ * (`setThreadsCount` + `tf.setBackend('wasm')`, what this function does without `files`) fails
+ * once bundled and minified, its workers throwing "e is not defined" (see
+ * `browserThreadedBuild`), and is capped at half of `navigator.hardwareConcurrency`. A page that
+ * is not isolated gets the single-threaded SIMD build either way, and the resolved count says 1.
+ * The glue is evaluated with `new Function`: a Content-Security-Policy must allow
+ * `'unsafe-eval'` (and `blob:` workers, as the stock build needs too).
  *
  * Call it instead of `tf.setBackend('wasm')`, after importing `@tensorflow/tfjs-backend-wasm`.
  * A `wasm` backend already running is disposed first, with the tensors it holds.
  *
+ * @param threads Threads to compute with, 1 to {@link MAX_WASM_THREADS}.
+ * @param files Browsers only: the bundled threaded build's URLs (ignored in Node).
  * @throws FmnistError `INVALID_ARGUMENT` unless `threads` is an integer from 1 to
- *   {@link MAX_WASM_THREADS}; rejects with the backend's own error when the build fails to start.
+ *   {@link MAX_WASM_THREADS}; rejects with the backend's own error when the build fails to start
+ *   (in a page, also when `files` cannot be fetched).
  */
-export async function setWasmThreads(threads: number): Promise<number> {
+export async function setWasmThreads(threads: number, files?: WasmThreadsFiles): Promise<number> {
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
     throw new FmnistError(
       'INVALID_ARGUMENT',
@@ -92,12 +129,16 @@ export async function setWasmThreads(threads: number): Promise<number> {
     );
   }
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  if (!isNode()) {
+  const node = isNode();
+  if (!node && !(files && globalThis.crossOriginIsolated === true)) {
     wasm.setThreadsCount(threads);
     if (!(await setBackend(WASM))) throw new Error('tf.setBackend("wasm") failed');
     return wasm.getThreadsCount();
   }
-  const factory = await nodeThreadedFactory(threads);
+  const factory = threadedFactory(
+    threads,
+    node ? await nodeThreadedBuild() : await browserThreadedBuild(files as WasmThreadsFiles),
+  );
   let failure: unknown;
   if (findBackendFactory(WASM) !== null) removeBackend(WASM);
   registerBackend(
@@ -109,7 +150,7 @@ export async function setWasmThreads(threads: number): Promise<number> {
         const backend = new wasm.BackendWasm(module as never);
         // The pool's workers run a pthread each (emscripten ref()s them for that); they idle
         // between calls and must not hold the process open.
-        for (const worker of module.PThread.runningWorkers) worker.unref();
+        for (const worker of module.PThread.runningWorkers) worker.unref?.();
         return backend;
       } catch (error) {
         failure = error;
@@ -124,20 +165,14 @@ export async function setWasmThreads(threads: number): Promise<number> {
   return wasm.getThreadsCount();
 }
 
-/**
- * A function creating one instance of the package's threaded SIMD module with real file paths,
- * the worker started from a `data:` module, and the core count answered so that the pool holds
- * `threads`; its result carries `tfjs`, the bridge `init()` in `dist/backend_wasm.js` builds.
- */
-async function nodeThreadedFactory(threads: number): Promise<() => Promise<EmscriptenModule>> {
+/** The package's threaded build in Node: its glue required, the worker a `data:` module. */
+async function nodeThreadedBuild(): Promise<ThreadedBuild> {
   const { createRequire } = (await nodeOnly('node:module')) as typeof import('node:module');
   const { readFile } = (await nodeOnly('node:fs/promises')) as typeof import('node:fs/promises');
   const require = createRequire(import.meta.url);
   const base = '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd';
   const glue = require.resolve(`${base}.js`);
   const workerFile = require.resolve(`${base}.worker.js`);
-  const create = require(glue) as (config: FactoryConfig) => Promise<EmscriptenModule>;
-  const binary = await readFile(glue.replace(/\.js$/, '.wasm'));
   // `wasmWorkerContents` holds `"\n"` escapes as real newlines inside string literals (init()
   // escapes them back before its Blob too); `require` and `__filename` are what it reads of
   // CommonJS (`location.href` is `__filename`).
@@ -146,36 +181,83 @@ const file = ${JSON.stringify(workerFile)};
 const require = createRequire(file);
 const source = require(file).wasmWorkerContents.replace(/\n/g, '\\n');
 new Function('require', '__filename', source)(require, file);`;
-  const workerUrl = new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
+  return {
+    create: require(glue) as ThreadedBuild['create'],
+    workerUrl: new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`),
+    binary: await readFile(glue.replace(/\.js$/, '.wasm')),
+  };
+}
+
+/**
+ * The threaded build in a cross-origin-isolated page, from the files its bundler emitted. The
+ * stock `init()` cannot run there once bundled: it hands each worker the glue's factory as
+ * `Function.prototype.toString()` text, and a bundler that renames the factory's closure
+ * variables (every minifier) leaves that text pointing at names the worker lacks ("e is not
+ * defined", tfjs issue #4107). The workers load the glue file itself instead, and the page
+ * evaluates the same text for its own instance.
+ */
+async function browserThreadedBuild(files: WasmThreadsFiles): Promise<ThreadedBuild> {
+  const glue = new URL(files.glue, globalThis.location?.href).href;
+  const fetchOk = async (url: string) => {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`);
+    return response;
+  };
+  const [source, binary, worker] = await Promise.all([
+    fetchOk(glue).then((r) => r.text()),
+    fetchOk(new URL(files.binary, globalThis.location?.href).href).then((r) => r.arrayBuffer()),
+    import('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js'),
+  ]);
+  const create = new Function(`${source}\nreturn WasmBackendModuleThreadedSimd;`)();
+  // As init() does: the string's escaped newlines became real ones.
+  const script = worker.wasmWorkerContents.replace(/\n/g, '\\n');
+  return {
+    create,
+    workerUrl: URL.createObjectURL(new Blob([script], { type: 'text/javascript' })),
+    binary,
+    mainScript: glue,
+  };
+}
+
+/**
+ * A function creating one instance of the threaded SIMD module from a platform's `build`, with
+ * the core count answered so that the pool holds `threads`; its result carries `tfjs`, the
+ * bridge `init()` in `dist/backend_wasm.js` builds.
+ */
+function threadedFactory(threads: number, build: ThreadedBuild): () => Promise<EmscriptenModule> {
   return () =>
     new Promise<EmscriptenModule>((resolve, reject) => {
       let memory: unknown;
-      create({
-        locateFile: (path, prefix) => (path.endsWith('.worker.js') ? workerUrl : prefix + path),
-        instantiateWasm(imports, receive) {
-          memory = imports.env.memory;
-          const cores = { ...imports.env, emscripten_num_logical_cores: () => 2 * threads };
-          WebAssembly.instantiate(binary, { ...imports, env: cores }).then(
-            ({ instance, module }) => receive(instance, module),
-            reject,
-          );
-          return {};
-        },
-        onAbort: reject,
-      }).then((module) => {
-        // The threaded build imports its shared heap, so `asm.memory` (where the single-threaded
-        // build exports it) is empty: `wasmMemory` is where this package's SIMD kernels look next.
-        if (memory instanceof WebAssembly.Memory) module.wasmMemory ??= memory;
-        // The bridge BackendWasm expects, exactly as init() in dist/backend_wasm.js builds it.
-        module.tfjs = {
-          init: module.cwrap('init', null, []),
-          initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
-          getThreadsCount: module.cwrap('get_threads_count', 'number', []),
-          registerTensor: module.cwrap('register_tensor', null, ['number', 'number', 'number']),
-          disposeData: module.cwrap('dispose_data', null, ['number']),
-          dispose: module.cwrap('dispose', null, []),
-        };
-        resolve(module);
-      }, reject);
+      build
+        .create({
+          locateFile: (path, prefix) =>
+            path.endsWith('.worker.js') ? build.workerUrl : prefix + path,
+          instantiateWasm(imports, receive) {
+            memory = imports.env.memory;
+            const cores = { ...imports.env, emscripten_num_logical_cores: () => 2 * threads };
+            WebAssembly.instantiate(build.binary, { ...imports, env: cores }).then(
+              ({ instance, module }) => receive(instance, module),
+              reject,
+            );
+            return {};
+          },
+          onAbort: reject,
+          ...(build.mainScript ? { mainScriptUrlOrBlob: build.mainScript } : {}),
+        })
+        .then((module) => {
+          // The threaded build imports its shared heap, so `asm.memory` (where the single-threaded
+          // build exports it) is empty: `wasmMemory` is where this package's SIMD kernels look next.
+          if (memory instanceof WebAssembly.Memory) module.wasmMemory ??= memory;
+          // The bridge BackendWasm expects, exactly as init() in dist/backend_wasm.js builds it.
+          module.tfjs = {
+            init: module.cwrap('init', null, []),
+            initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
+            getThreadsCount: module.cwrap('get_threads_count', 'number', []),
+            registerTensor: module.cwrap('register_tensor', null, ['number', 'number', 'number']),
+            disposeData: module.cwrap('dispose_data', null, ['number']),
+            dispose: module.cwrap('dispose', null, []),
+          };
+          resolve(module);
+        }, reject);
     });
 }
