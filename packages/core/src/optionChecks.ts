@@ -165,6 +165,8 @@ export interface BatchOptionsToCheck {
   shuffle?: unknown;
   dropLast?: unknown;
   oneHot?: unknown;
+  /** batchesAsync: milliseconds between yields to the event loop. */
+  yieldEveryMs?: unknown;
 }
 
 /**
@@ -172,7 +174,8 @@ export interface BatchOptionsToCheck {
  * `batchSize` is known to be a positive integer: with `reuseBuffers`, `batchSize` no larger
  * than the split (the shared buffers are sized for a full batch, so a batch size beyond the
  * split would allocate memory no batch uses, or fail with a RangeError for a huge one); the
- * boolean options booleans (a string `'false'` would otherwise count as true).
+ * boolean options booleans (a string `'false'` would otherwise count as true); `yieldEveryMs` a
+ * finite number >= 0.
  *
  * @throws FmnistError INVALID_ARGUMENT naming the option (`details.option`).
  */
@@ -181,6 +184,7 @@ export function checkBatchOptions(options: BatchOptionsToCheck, count: number): 
   for (const name of ['reuseBuffers', 'shuffle', 'dropLast', 'oneHot'] as const) {
     checkBoolean(where, name, options[name]);
   }
+  checkNumber(where, 'yieldEveryMs', options.yieldEveryMs, 0);
   const { batchSize } = options;
   if (options.reuseBuffers === true && typeof batchSize === 'number' && batchSize > count) {
     throw optionError(

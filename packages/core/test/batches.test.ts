@@ -212,7 +212,10 @@ describe('batchesAsync', () => {
   });
 
   /** Per batch, how many times a chain of `schedule` (setImmediate) callbacks had run when it arrived. */
-  async function immediatesSeenPerBatch(schedule: (callback: () => void) => unknown) {
+  async function immediatesSeenPerBatch(
+    schedule: (callback: () => void) => unknown,
+    options: { yieldEveryMs?: number } = { yieldEveryMs: 0 },
+  ) {
     let immediates = 0;
     let stop = false;
     const tick = () => {
@@ -222,7 +225,7 @@ describe('batchesAsync', () => {
     schedule(tick);
     const seen: number[] = [];
     try {
-      for await (const b of batchesAsync(makeSplit(10), { batchSize: 1 })) {
+      for await (const b of batchesAsync(makeSplit(10), { batchSize: 1, ...options })) {
         seen.push(immediates);
         void b;
       }
@@ -233,7 +236,7 @@ describe('batchesAsync', () => {
   }
 
   // With only microtask yields no immediate could run until the loop had finished.
-  it('lets macrotasks run between batches (setImmediate where it exists)', async () => {
+  it('lets macrotasks run between batches with yieldEveryMs 0 (setImmediate where it exists)', async () => {
     const seen = await immediatesSeenPerBatch(setImmediate);
     expect(seen[0]).toBe(0);
     expect(seen[9]).toBeGreaterThanOrEqual(5);
@@ -251,6 +254,42 @@ describe('batchesAsync', () => {
     expect(globalThis.setImmediate).toBe(schedule);
     expect(seen[0]).toBe(0);
     expect(seen[9]).toBeGreaterThanOrEqual(5);
+  });
+
+  /** {@link immediatesSeenPerBatch} with the iterator's clock advancing `stepMs` per reading. */
+  async function seenWithClock(stepMs: number, options?: { yieldEveryMs?: number }) {
+    let now = 1000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => {
+      now += stepMs;
+      return now;
+    });
+    try {
+      return await immediatesSeenPerBatch(setImmediate, options);
+    } finally {
+      clock.mockRestore();
+    }
+  }
+
+  it('yields by default once 16 ms have passed since the last turn, not before', async () => {
+    // A clock that stands still: no batch waits for a turn, so no immediate runs in the loop.
+    expect(await seenWithClock(0, {})).toEqual(new Array(10).fill(0));
+    // 20 ms per reading: every batch after the first finds 16 ms gone and yields first.
+    const seen = await seenWithClock(20, {});
+    expect(seen[0]).toBe(0);
+    for (let b = 1; b < 10; b++) expect(seen[b]).toBeGreaterThan(seen[b - 1]);
+    // 20 ms per reading against a 50 ms budget: a turn every third batch.
+    const sparse = await seenWithClock(20, { yieldEveryMs: 50 });
+    const turns = sparse.filter((n, b) => b > 0 && n > sparse[b - 1]).length;
+    expect(turns).toBe(3);
+  });
+
+  it('rejects a yieldEveryMs that is not a finite number >= 0', () => {
+    for (const yieldEveryMs of [-1, Number.NaN, Number.POSITIVE_INFINITY, '16']) {
+      const message = errorOf(() =>
+        batchesAsync(makeSplit(4), { batchSize: 2, yieldEveryMs: yieldEveryMs as number }),
+      );
+      expect(message).toContain('yieldEveryMs');
+    }
   });
 });
 

@@ -190,7 +190,7 @@ export function ortBatches(
 
 /**
  * Like {@link ortBatches}, but yields to the event loop between batches (via core
- * `batchesAsync`), so UI and timers stay responsive during long evaluations.
+ * `batchesAsync`, at least every 16 ms), so UI and timers stay responsive during long evaluations.
  */
 export function ortBatchesAsync(
   split: DatasetSplit,

@@ -8,7 +8,7 @@ import {
   type DatasetSplit,
   layoutShape,
 } from '@fmnist/core';
-import { type Tensor, tensor } from '@tensorflow/tfjs-core';
+import { getBackend, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { type Dataset, generator } from '@tensorflow/tfjs-data';
 import {
   type ImagesTensor,
@@ -64,11 +64,14 @@ export interface TfBatch<
 /**
  * A `tf.data.Dataset` of `{ xs, ys }` batches over a split, for `model.fitDataset`.
  *
- * Built on core's batch iterator (`batchesAsync`, which also yields to the event loop between
- * batches): only one batch at a time is converted to floats, never a `Float32Array` of the whole
+ * Built on core's batch iterator (`batchesAsync`, which also lets the event loop run between
+ * batches, at least every 16 ms): only one batch at a time is converted to floats, never a `Float32Array` of the whole
  * split, so the 60,000-image training set costs its 47 MB of bytes plus one batch. Each batch's
  * tensors are created when tf.data asks for it; `fitDataset` disposes them after the step, and a
- * manual `forEachAsync`/`iterator()` consumer must dispose them itself.
+ * manual `forEachAsync`/`iterator()` consumer must dispose them itself. On the wasm backend, which
+ * copies values into its heap as a tensor is created, one batch's arrays are refilled for the
+ * next instead of allocated afresh (core's `reuseBuffers`); other backends keep the arrays they
+ * are given, so they get new ones.
  *
  * The dataset's `size` is the number of batches per pass.
  *
@@ -87,8 +90,11 @@ export function toTfDataset<
   const reshuffle = options.reshuffleEachIteration ?? true;
   const [height, width] = split.imageShape;
   const numClasses = split.classNames.length;
-  const iterate = (pass: number) =>
-    batchesAsync(split, {
+  // A pass's batches, and whether they refill one batch's arrays (see copiesOnWrite).
+  const iterate = (pass: number) => {
+    // Core sizes reused arrays for a full batch, so not for a batch larger than the split.
+    const reused = copiesOnWrite() && options.batchSize <= split.count;
+    const source = batchesAsync(split, {
       batchSize: options.batchSize,
       shuffle: options.shuffle ?? false,
       seed: reshuffle ? baseSeed + pass : baseSeed,
@@ -98,17 +104,24 @@ export function toTfDataset<
       std: options.std,
       oneHot: labels === 'one-hot',
       augment: augmentForPass(options.augment, baseSeed, reshuffle ? pass : 0),
+      reuseBuffers: reused,
     });
+    return { source, reused };
+  };
   // Created now so that bad options throw here rather than deep inside fitDataset; pass 0 uses it.
-  let first: AsyncIterableIterator<Batch> | undefined = iterate(0);
+  let first: ReturnType<typeof iterate> | undefined = iterate(0);
   let pass = 0;
-  const toElement = (batch: Batch): TfBatch<L, E> => {
-    const xs = tensor(batch.images, layoutShape(layout, batch.size, height, width), 'float32');
-    const ys = labelsTensor(batch.labels, labels, numClasses, batch.oneHot);
+  const toElement = (batch: Batch, reused: boolean): TfBatch<L, E> => {
+    // A backend switched mid-pass may keep the array it is given: hand it a copy then.
+    const own = reused && !copiesOnWrite();
+    const images = own ? batch.images.slice() : batch.images;
+    const rows = own ? batch.oneHot?.slice() : batch.oneHot;
+    const xs = tensor(images, layoutShape(layout, batch.size, height, width), 'float32');
+    const ys = labelsTensor(batch.labels, labels, numClasses, rows);
     return { xs, ys } as unknown as TfBatch<L, E>;
   };
   const dataset = generator<TfBatch<L, E>>(() => {
-    const source = first ?? iterate(pass);
+    const { source, reused } = first ?? iterate(pass);
     first = undefined;
     pass++;
     return {
@@ -116,7 +129,7 @@ export function toTfDataset<
         const step = await source.next();
         return step.done
           ? { done: true, value: undefined }
-          : { done: false, value: toElement(step.value) };
+          : { done: false, value: toElement(step.value, reused) };
       },
     } as AsyncIterator<TfBatch<L, E>>;
   });
@@ -126,6 +139,17 @@ export function toTfDataset<
     options.dropLast ?? false,
   );
   return dataset;
+}
+
+/**
+ * Whether the active backend copies a tensor's values out of the array it is given when the
+ * tensor is created: then one batch's arrays can be refilled for the next (no 200 KB allocation
+ * per batch of 64, and less garbage to collect). tfjs-backend-wasm copies into its heap in
+ * `write` (`move`: `HEAPU8.set`); `cpu`, `webgl`, `webgpu` and tfjs-node keep the array itself
+ * (until upload, or for good), so they get fresh arrays.
+ */
+function copiesOnWrite(): boolean {
+  return getBackend() === 'wasm';
 }
 
 /** The augment options of pass `pass`: the seed moved on by the pass (anything else goes to core to refuse). */

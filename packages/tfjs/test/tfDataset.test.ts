@@ -132,3 +132,74 @@ describe('toTfDataset', () => {
     }
   });
 });
+
+// On wasm, which copies values into its heap as a tensor is created, one batch's arrays are
+// refilled for the next: every tensor must still hold its own batch.
+describe('toTfDataset on wasm', () => {
+  const split = syntheticSplit(23);
+  const want = [...batches(split, { batchSize: 5, shuffle: true, seed: 3, oneHot: true })];
+
+  /** Every batch of one pass, none disposed until all are read; `switchAt` moves to cpu first. */
+  async function heldPass(switchAt?: number) {
+    const iterator = await toTfDataset(split, { batchSize: 5, shuffle: true, seed: 3 }).iterator();
+    const held: { xs: tf.Tensor; ys: tf.Tensor }[] = [];
+    for (;;) {
+      if (held.length === switchAt) await tf.setBackend('cpu');
+      const next = await iterator.next();
+      if (next.done) break;
+      held.push(next.value);
+    }
+    const read = await Promise.all(
+      held.map(async ({ xs, ys }) => ({ xs: await xs.data(), ys: await ys.data() })),
+    );
+    tf.dispose(held);
+    return read;
+  }
+
+  it('keeps each batch’s values in its tensors while the next batches refill the arrays', async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend('wasm');
+    try {
+      const read = await heldPass();
+      expect(read).toHaveLength(want.length);
+      read.forEach(({ xs, ys }, b) => {
+        expect(xs).toEqual(want[b].images);
+        expect(ys).toEqual(want[b].oneHot);
+      });
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+
+  it('takes a batch larger than the split (one fresh batch, no reused arrays)', async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend('wasm');
+    try {
+      const small = syntheticSplit(7);
+      const iterator = await toTfDataset(small, { batchSize: 10 }).iterator();
+      const { value } = await iterator.next();
+      expect(value.xs.shape).toEqual([7, 28, 28, 1]);
+      expect(await value.xs.data()).toEqual(batches(small, { batchSize: 10 }).next().value!.images);
+      tf.dispose(value);
+      expect((await iterator.next()).done).toBe(true);
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+
+  it('hands a backend switched to mid-pass (cpu keeps the array) arrays of its own', async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend('wasm');
+    try {
+      // Batches 0-1 on wasm, then cpu, which keeps the very array each tensor was made from.
+      const read = await heldPass(2);
+      expect(read).toHaveLength(want.length);
+      read.forEach(({ xs, ys }, b) => {
+        expect(xs).toEqual(want[b].images);
+        expect(ys).toEqual(want[b].oneHot);
+      });
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+});
