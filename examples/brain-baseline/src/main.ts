@@ -58,6 +58,14 @@ const program = new Command()
       .choices(['sigmoid', 'relu', 'leaky-relu', 'tanh'])
       .default('sigmoid'),
   )
+  .addOption(
+    new Option(
+      '--normalize <mode>',
+      "pixels as floats: scale (x / 255) or standardize (the dataset's mean and std)",
+    )
+      .choices(['scale', 'standardize'])
+      .default('scale'),
+  )
   .option('--learning-rate <rate>', 'learning rate of the first epoch', rate, 0.1)
   .option(
     '--decay <factor>',
@@ -84,6 +92,7 @@ async function main(): Promise<void> {
     epochs?: number;
     hidden: string;
     activation: BrainActivation;
+    normalize: 'scale' | 'standardize';
     learningRate: number;
     decay?: number;
     momentum?: number;
@@ -122,6 +131,7 @@ async function main(): Promise<void> {
     device,
     hiddenLayers,
     activation: opts.activation,
+    normalize: opts.normalize,
     learningRate: opts.learningRate,
     learningRateDecay: opts.decay,
     momentum: opts.momentum,

@@ -114,7 +114,7 @@ describe('runBrainBaseline in Node', () => {
 });
 
 describe('pnpm start', () => {
-  it('writes the result JSON and says which network ran', async () => {
+  it('writes the result JSON (with the --normalize asked for) and says which network ran', async () => {
     await withTempDir('brain-cli-', async (dir) => {
       const out = path.join(dir, 'result.json');
       const { stdout } = await runBaselineCli(
@@ -128,6 +128,8 @@ describe('pnpm start', () => {
           '1',
           '--hidden',
           '16',
+          '--normalize',
+          'standardize',
           '--out',
           out,
         ],
@@ -142,6 +144,7 @@ describe('pnpm start', () => {
         testSamples: 200,
         model: 'mlp-16',
         requestedDevice: 'auto',
+        normalize: 'standardize',
       });
       expect(result.testAccuracy).toBeGreaterThan(0.4);
     });
