@@ -53,6 +53,31 @@ export interface PreviewedPage<B> {
 export async function previewWithData<B extends { close(): Promise<void> }>(
   options: PreviewWithDataOptions<B>,
 ): Promise<PreviewedPage<B>> {
+  return servedWithData(options, async (publicDir, temp) => {
+    const config: PreviewViteConfig = {
+      ...options.vite,
+      publicDir,
+      logLevel: 'warn',
+      build: { outDir: path.join(temp, 'dist'), emptyOutDir: true },
+      preview: { host: '127.0.0.1', port: 0 },
+    };
+    await options.build(config);
+    return options.preview(config);
+  });
+}
+
+/**
+ * The steps both servers share: a temporary folder with the data in `public/`, the server that
+ * `start` starts on it (its URL from `resolvedUrls`), then Chromium; on failure, and on
+ * `close()`, everything started is closed and the folder removed.
+ */
+async function servedWithData<B extends { close(): Promise<void> }>(
+  options: Pick<PreviewWithDataOptions<B>, 'tmpPrefix' | 'data' | 'chromium'>,
+  start: (
+    publicDir: string,
+    temp: string,
+  ) => Promise<{ resolvedUrls: { local: string[] } | null; close(): Promise<void> }>,
+): Promise<PreviewedPage<B>> {
   const temp = await mkdtemp(path.join(tmpdir(), options.tmpPrefix));
   let server: { close(): Promise<void> } | undefined;
   let browser: B | undefined;
@@ -62,16 +87,7 @@ export async function previewWithData<B extends { close(): Promise<void> }>(
     await rm(temp, { recursive: true, force: true });
   };
   try {
-    const publicDir = await publicDirWithData(temp, options.data);
-    const config: PreviewViteConfig = {
-      ...options.vite,
-      publicDir,
-      logLevel: 'warn',
-      build: { outDir: path.join(temp, 'dist'), emptyOutDir: true },
-      preview: { host: '127.0.0.1', port: 0 },
-    };
-    await options.build(config);
-    const running = await options.preview(config);
+    const running = await start(await publicDirWithData(temp, options.data), temp);
     server = running;
     browser = await options.chromium.launch({
       executablePath: chromiumPath(),
@@ -131,31 +147,19 @@ export interface DevWithDataOptions<B extends { close(): Promise<void> }>
 export async function devWithData<B extends { close(): Promise<void> }>(
   options: DevWithDataOptions<B>,
 ): Promise<PreviewedPage<B>> {
-  const temp = await mkdtemp(path.join(tmpdir(), options.tmpPrefix));
-  let server: { close(): Promise<void> } | undefined;
-  let browser: B | undefined;
-  const close = async () => {
-    await browser?.close();
-    await server?.close();
-    await rm(temp, { recursive: true, force: true });
-  };
-  try {
-    const publicDir = await publicDirWithData(temp, options.data);
+  return servedWithData(options, async (publicDir) => {
     const dev = await options.createServer({
       ...options.vite,
       publicDir,
       logLevel: 'warn',
       server: { host: '127.0.0.1', port: 0 },
     });
-    server = dev;
-    const running = await dev.listen();
-    browser = await options.chromium.launch({
-      executablePath: chromiumPath(),
-      args: [...chromiumArgs],
-    });
-    return { url: running.resolvedUrls!.local[0], browser, close };
-  } catch (error) {
-    await close();
-    throw error;
-  }
+    try {
+      const { resolvedUrls } = await dev.listen();
+      return { resolvedUrls, close: () => dev.close() };
+    } catch (error) {
+      await dev.close();
+      throw error;
+    }
+  });
 }

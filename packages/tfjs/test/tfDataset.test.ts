@@ -2,7 +2,7 @@
 import { batches, isFmnistError } from '@fmnist/core';
 import { thrownBy } from '@fmnist/test-utils';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toTfDataset } from '../src/index.ts';
 import { raggedSplit, syntheticSplit } from './helpers.ts';
 
@@ -138,6 +138,14 @@ describe('toTfDataset', () => {
 describe('toTfDataset on wasm', () => {
   const split = syntheticSplit(23);
   const want = [...batches(split, { batchSize: 5, shuffle: true, seed: 3, oneHot: true })];
+  // Each test starts on wasm (one switches to cpu mid-pass); the other tests run on cpu.
+  beforeEach(async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend('wasm');
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
 
   /** Every batch of one pass, none disposed until all are read; `switchAt` moves to cpu first. */
   async function heldPass(switchAt?: number) {
@@ -156,50 +164,33 @@ describe('toTfDataset on wasm', () => {
     return read;
   }
 
+  /** The pass read back holds exactly core's batches, images and one-hot labels. */
+  function expectWanted(read: { xs: tf.TypedArray; ys: tf.TypedArray }[]) {
+    expect(read).toHaveLength(want.length);
+    read.forEach(({ xs, ys }, b) => {
+      expect(xs).toEqual(want[b].images);
+      expect(ys).toEqual(want[b].oneHot);
+    });
+  }
+
   it('keeps each batch’s values in its tensors while the next batches refill the arrays', async () => {
-    await import('@tensorflow/tfjs-backend-wasm');
-    await tf.setBackend('wasm');
-    try {
-      const read = await heldPass();
-      expect(read).toHaveLength(want.length);
-      read.forEach(({ xs, ys }, b) => {
-        expect(xs).toEqual(want[b].images);
-        expect(ys).toEqual(want[b].oneHot);
-      });
-    } finally {
-      await tf.setBackend('cpu');
-    }
+    const read = await heldPass();
+    expectWanted(read);
   });
 
   it('takes a batch larger than the split (one fresh batch, no reused arrays)', async () => {
-    await import('@tensorflow/tfjs-backend-wasm');
-    await tf.setBackend('wasm');
-    try {
-      const small = syntheticSplit(7);
-      const iterator = await toTfDataset(small, { batchSize: 10 }).iterator();
-      const { value } = await iterator.next();
-      expect(value.xs.shape).toEqual([7, 28, 28, 1]);
-      expect(await value.xs.data()).toEqual(batches(small, { batchSize: 10 }).next().value!.images);
-      tf.dispose(value);
-      expect((await iterator.next()).done).toBe(true);
-    } finally {
-      await tf.setBackend('cpu');
-    }
+    const small = syntheticSplit(7);
+    const iterator = await toTfDataset(small, { batchSize: 10 }).iterator();
+    const { value } = await iterator.next();
+    expect(value.xs.shape).toEqual([7, 28, 28, 1]);
+    expect(await value.xs.data()).toEqual(batches(small, { batchSize: 10 }).next().value!.images);
+    tf.dispose(value);
+    expect((await iterator.next()).done).toBe(true);
   });
 
   it('hands a backend switched to mid-pass (cpu keeps the array) arrays of its own', async () => {
-    await import('@tensorflow/tfjs-backend-wasm');
-    await tf.setBackend('wasm');
-    try {
-      // Batches 0-1 on wasm, then cpu, which keeps the very array each tensor was made from.
-      const read = await heldPass(2);
-      expect(read).toHaveLength(want.length);
-      read.forEach(({ xs, ys }, b) => {
-        expect(xs).toEqual(want[b].images);
-        expect(ys).toEqual(want[b].oneHot);
-      });
-    } finally {
-      await tf.setBackend('cpu');
-    }
+    // Batches 0-1 on wasm, then cpu, which keeps the very array each tensor was made from.
+    const read = await heldPass(2);
+    expectWanted(read);
   });
 });
