@@ -13,12 +13,12 @@
 // (`setWasmThreads`), against PyTorch with the same thread count.
 // Prints numbers, asserts nothing; writes results/bench.json.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { subset, toFloat32 } from '@fmnist/core';
+import { subset } from '@fmnist/core';
 import { loadDataset } from '@fmnist/core/node';
 import { toTfDataset } from '@fmnist/tfjs';
 import {
@@ -32,6 +32,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
 import { NODE_BACKENDS } from '../src/nodeBackend.ts';
 import { TFJS_MODELS, type TfjsModelKind } from '../src/train.ts';
+import { type TorchRun, torchRunner } from './torch.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const run = promisify(execFile);
@@ -43,6 +44,12 @@ const opts = new Command('tfjs-baseline-bench')
   .option('--batch-size <n>', 'training batch size', Number, 64)
   .option('--threads <list>', 'thread counts of the threaded wasm build and of PyTorch', '1,2')
   .option('--profile-steps <n>', 'CNN steps profiled on wasm (0: none)', Number, 3)
+  .option(
+    '--rounds <n>',
+    'rounds of tfjs and PyTorch, alternating (medians are printed)',
+    Number,
+    3,
+  )
   .option('--no-torch', 'skip PyTorch')
   .option('--out <file>', 'JSON output', 'results/bench.json')
   .parse()
@@ -64,6 +71,8 @@ interface TrainRow {
   msPerStep: number;
   /** Share of step time spent in the dataset iterator (fmnist code). */
   dataShare: number;
+  /** Which round of tfjs and PyTorch it was measured in (1-based). */
+  round?: number;
 }
 
 const train = await loadDataset({ split: 'train' });
@@ -154,46 +163,6 @@ async function profileCnn(steps: number) {
   return { msPerStep: wallMs / steps, top: rows.slice(0, 10), all: rows };
 }
 
-/** The same architectures in PyTorch on the pool's images; a string says why not. */
-async function torchRows(
-  threads: number,
-): Promise<
-  { torch: string; threads: number; rows: Record<string, { samplesPerSecond: number }> } | string
-> {
-  if (!opts.torch) return 'PyTorch: skipped (--no-torch)';
-  try {
-    await run('/usr/bin/python3', ['-c', 'import torch, numpy']);
-  } catch {
-    return 'PyTorch: not installed (/usr/bin/python3 cannot import torch and numpy; Debian: apt-get install python3-torch)';
-  }
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'tfjs-bench-'));
-  try {
-    const data = path.join(dir, 'images.f32');
-    const labels = path.join(dir, 'labels.u8');
-    await writeFile(data, toFloat32(pool.images));
-    await writeFile(labels, pool.labels);
-    const { stdout } = await run(
-      '/usr/bin/python3',
-      [
-        path.join(here, 'torch_train.py'),
-        data,
-        labels,
-        String(pool.count),
-        String(threads),
-        String(batchSize),
-        String(opts.seconds),
-        models.join(','),
-      ],
-      { maxBuffer: 1 << 20 },
-    );
-    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
-  } catch (error) {
-    return `PyTorch: failed (${String((error as Error).message).split('\n')[0]})`;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 /** The threaded-SIMD probe, in a child process with a timeout (a stuck pthread pool hangs). */
 async function threadsProbe(
   threads: number,
@@ -211,6 +180,49 @@ async function threadsProbe(
 }
 
 const rows: TrainRow[] = [];
+/** PyTorch runs, each paired with the tfjs round (backend, round) it followed. */
+const torchRuns: { backend: string; round: number; run: TorchRun }[] = [];
+let torchNote: string | undefined;
+const torch = opts.torch
+  ? await torchRunner(pool, { batchSize, seconds: opts.seconds, models })
+  : 'PyTorch: skipped (--no-torch)';
+if (typeof torch === 'string') torchNote = torch;
+
+/** PyTorch at `threads`, right after the tfjs round (`backend`, `round`) it is paired with. */
+async function torchRound(backend: string, threads: number, round: number): Promise<void> {
+  if (typeof torch === 'string' || torchNote) return;
+  const result = await torch.run(threads);
+  if (typeof result === 'string') {
+    torchNote = result;
+    return;
+  }
+  torchRuns.push({ backend, round, run: result });
+  for (const kind of models) {
+    const t = result.rows[kind];
+    if (t)
+      console.log(
+        `  PyTorch ${result.torch} (${result.threads} thread${result.threads > 1 ? 's' : ''}) ${kind}  ${Math.round(t.samplesPerSecond)} samples/s`,
+      );
+  }
+}
+
+/** Both models on the active wasm build, then PyTorch at the same thread count: one round. */
+async function wasmRound(backend: string, threadsRan: number, round: number): Promise<void> {
+  for (const kind of models) {
+    const row = {
+      ...(await measureTraining(kind, opts.seconds)),
+      backend,
+      threads: threadsRan,
+      round,
+    };
+    rows.push(row);
+    console.log(
+      `tfjs ${backend} (${threadsRan} thread${threadsRan > 1 ? 's' : ''}) ${kind}  ${String(row.samplesPerSecond).padStart(6)} samples/s  (${row.msPerStep} ms/step of ${batchSize}, ${row.steps} steps; data path ${(row.dataShare * 100).toFixed(2)}% of a step) [round ${round}]`,
+    );
+  }
+  await torchRound(backend, threadsRan, round);
+}
+
 let profile: Awaited<ReturnType<typeof profileCnn>> | undefined;
 for (const name of String(opts.backends).split(',')) {
   const candidate = NODE_BACKENDS.find((c) => c.name === name);
@@ -219,17 +231,23 @@ for (const name of String(opts.backends).split(',')) {
     continue;
   }
   await tf.ready();
-  for (const kind of models) {
+  if (name === 'cpu') {
     // The cpu backend compiles nothing (no warm-up needed) and takes tens of seconds per CNN step.
-    const row =
-      name === 'cpu'
-        ? await measureTraining(kind, opts.cpuSeconds, { warmUp: false, minSteps: 1 })
-        : await measureTraining(kind, opts.seconds);
-    rows.push(row);
-    console.log(
-      `tfjs ${name.padEnd(4)} ${kind}  ${String(row.samplesPerSecond).padStart(6)} samples/s  (${row.msPerStep} ms/step of ${batchSize}, ${row.steps} steps; data path ${(row.dataShare * 100).toFixed(2)}% of a step)`,
-    );
+    for (const kind of models) {
+      const row = {
+        ...(await measureTraining(kind, opts.cpuSeconds, { warmUp: false, minSteps: 1 })),
+        round: 1,
+      };
+      rows.push(row);
+      console.log(
+        `tfjs cpu ${kind}  ${String(row.samplesPerSecond).padStart(6)} samples/s  (${row.msPerStep} ms/step of ${batchSize}, ${row.steps} steps)`,
+      );
+    }
+    continue;
   }
+  // tfjs and PyTorch alternate, round by round: the VM's speed drifts (one run's PyTorch was
+  // 1.4x another's), and a ratio of two numbers taken minutes apart carries that drift.
+  for (let round = 1; round <= opts.rounds; round++) await wasmRound(name, 1, round);
   if (name === 'wasm' && models.includes('cnn') && opts.profileSteps > 0) {
     profile = await profileCnn(opts.profileSteps);
   }
@@ -242,75 +260,69 @@ if (threads.ok) {
   registerWasmTrainingKernels();
   for (const count of threadCounts) {
     const ran = await setWasmThreads(count);
-    for (const kind of models) {
-      const row = {
-        ...(await measureTraining(kind, opts.seconds)),
-        backend: 'wasm-threaded',
-        threads: ran,
-      };
-      rows.push(row);
-      console.log(
-        `tfjs wasm threaded SIMD, ${ran} thread${ran > 1 ? 's' : ''}, ${kind}  ${String(row.samplesPerSecond).padStart(6)} samples/s  (${row.msPerStep} ms/step; data path ${(row.dataShare * 100).toFixed(2)}% of a step)`,
-      );
-    }
+    for (let round = 1; round <= opts.rounds; round++) await wasmRound('wasm-threaded', ran, round);
   }
 } else {
   console.log(
     `tfjs wasm threaded SIMD build: not measured, it does not start in Node here: ${threads.error}`,
   );
 }
+if (typeof torch !== 'string') await torch.close();
+if (torchNote) console.log(torchNote);
 
-const torch: Record<number, Awaited<ReturnType<typeof torchRows>>> = {};
-for (const count of threadCounts) {
-  const result = await torchRows(count);
-  torch[count] = result;
-  if (typeof result === 'string') {
-    console.log(result);
-    break;
-  }
-  for (const kind of models) {
-    const t = result.rows[kind];
-    if (t)
-      console.log(
-        `PyTorch ${result.torch} (${result.threads} thread${result.threads > 1 ? 's' : ''}) ${kind}  ${Math.round(t.samplesPerSecond)} samples/s`,
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+/** The rounds of one tfjs build and model at a thread count, each with its PyTorch pair. */
+const paired = (backend: string, kind: TfjsModelKind, count: number) =>
+  rows
+    .filter((r) => r.backend === backend && r.model === kind && r.threads === count)
+    .map((r) => {
+      const pair = torchRuns.find(
+        (t) => t.backend === backend && t.round === r.round && t.run.threads === count,
       );
-  }
-}
+      return { row: r, pytorch: pair?.run.rows[kind]?.samplesPerSecond };
+    });
 
 console.log(
-  `\nTraining samples/s, batch ${batchSize}, Adam, same thread count on both sides ("tfjs wasm": the stock single-threaded SIMD build; "wasm threaded": setWasmThreads):`,
+  `\nTraining samples/s, batch ${batchSize}, Adam, same thread count on both sides ("tfjs wasm": the stock single-threaded SIMD build; "wasm threaded": setWasmThreads); medians of ${opts.rounds} round(s), tfjs and PyTorch alternating:`,
 );
-console.table(
-  models.flatMap((kind) =>
-    threadCounts.map((count) => {
-      const stock =
-        count === 1 ? rows.find((r) => r.backend === 'wasm' && r.model === kind) : undefined;
-      const threaded = rows.find(
-        (r) => r.backend === 'wasm-threaded' && r.model === kind && r.threads === count,
-      );
-      const cpu =
-        count === 1 ? rows.find((r) => r.backend === 'cpu' && r.model === kind) : undefined;
-      const pytorch = torch[count];
-      const pt = typeof pytorch === 'object' ? pytorch.rows[kind]?.samplesPerSecond : undefined;
-      // The faster of the two wasm builds at this thread count is what a user would run.
-      const wasm = [stock, threaded]
-        .filter((r) => r !== undefined)
-        .sort((a, b) => b.samplesPerSecond - a.samplesPerSecond)[0];
-      return {
-        model: `${kind} (${TFJS_MODELS[kind]})`,
-        threads: count,
-        'tfjs wasm': stock?.samplesPerSecond ?? '-',
-        'wasm threaded': threaded?.samplesPerSecond ?? '-',
-        'tfjs cpu': cpu?.samplesPerSecond ?? '-',
-        PyTorch: pt === undefined ? '-' : Math.round(pt),
-        'wasm / PyTorch': wasm && pt ? `${(wasm.samplesPerSecond / pt).toFixed(2)}x` : '-',
-        'data path (wasm)': wasm ? `${(wasm.dataShare * 100).toFixed(2)}%` : '-',
-        target: `< ${DATA_SHARE_TARGET[kind] * 100}%`,
-        met: wasm ? (wasm.dataShare < DATA_SHARE_TARGET[kind] ? 'yes' : 'no') : '-',
-      };
-    }),
-  ),
+const table = models.flatMap((kind) =>
+  threadCounts.map((count) => {
+    const stock = count === 1 ? paired('wasm', kind, count) : [];
+    const threaded = paired('wasm-threaded', kind, count);
+    const cpu = count === 1 ? rows.find((r) => r.backend === 'cpu' && r.model === kind) : undefined;
+    const sps = (pairs: typeof stock) =>
+      pairs.length ? Math.round(median(pairs.map((p) => p.row.samplesPerSecond))) : undefined;
+    // The faster of the two wasm builds at this thread count is what a user would run.
+    const best = [stock, threaded]
+      .filter((pairs) => pairs.length > 0)
+      .sort((a, b) => (sps(b) ?? 0) - (sps(a) ?? 0))[0];
+    const ratios = (best ?? [])
+      .filter((p) => p.pytorch !== undefined)
+      .map((p) => p.row.samplesPerSecond / (p.pytorch as number));
+    const pytorch = (best ?? []).flatMap((p) => (p.pytorch === undefined ? [] : [p.pytorch]));
+    const share = best ? median(best.map((p) => p.row.dataShare)) : undefined;
+    return {
+      model: `${kind} (${TFJS_MODELS[kind]})`,
+      threads: count,
+      'tfjs wasm': sps(stock) ?? '-',
+      'wasm threaded': sps(threaded) ?? '-',
+      'tfjs cpu': cpu?.samplesPerSecond ?? '-',
+      PyTorch: pytorch.length ? Math.round(median(pytorch)) : '-',
+      'wasm / PyTorch': ratios.length ? `${median(ratios).toFixed(2)}x` : '-',
+      'rounds (min-max)': ratios.length
+        ? `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x`
+        : '-',
+      'data path (wasm)': share === undefined ? '-' : `${(share * 100).toFixed(2)}%`,
+      target: `< ${DATA_SHARE_TARGET[kind] * 100}%`,
+      met: share === undefined ? '-' : share < DATA_SHARE_TARGET[kind] ? 'yes' : 'no',
+    };
+  }),
 );
+console.table(table);
 if (profile) {
   console.log(
     `\nTop kernels of a cnn-small training step on wasm (tf.profile, ${opts.profileSteps} steps, ${profile.msPerStep.toFixed(1)} ms/step while profiled):`,
@@ -322,6 +334,6 @@ const file = path.resolve(opts.out);
 await mkdir(path.dirname(file), { recursive: true });
 await writeFile(
   file,
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, tfjs: tf.version.tfjs, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAverage: os.loadavg(), batchSize, rows, threads, torch, profile }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, tfjs: tf.version.tfjs, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAverage: os.loadavg(), batchSize, rounds: opts.rounds, rows, threads, torch: torchNote ?? torchRuns, table, profile }, null, 2)}\n`,
 );
 console.log(`written ${file}`);

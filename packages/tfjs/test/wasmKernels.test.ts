@@ -46,6 +46,7 @@ describe('registerWasmTrainingKernels', () => {
     expect([...WASM_WRAPPED_KERNELS].sort()).toEqual([
       'BatchMatMul',
       'Conv2DBackpropInput',
+      'Identity',
       'MaxPoolGrad',
       'Sum',
     ]);

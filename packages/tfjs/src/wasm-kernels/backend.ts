@@ -25,6 +25,8 @@ export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
   disposeData(dataId: object): boolean;
+  /** One more tensor shares this data (the backend frees it when the last one is disposed). */
+  incRef(dataId: object): void;
 }
 
 /** The wasm backend's name, as registered by `@tensorflow/tfjs-backend-wasm`. */

@@ -6,6 +6,7 @@ import {
   DepthwiseConv2dNativeBackpropFilter,
   DepthwiseConv2dNativeBackpropInput,
   getKernel,
+  Identity,
   type KernelConfig,
   type KernelFunc,
   MaxPoolGrad,
@@ -18,6 +19,7 @@ import { fastBatchMatMul } from './batchMatMul.ts';
 import { conv2DBackpropFilterWasm } from './conv2DBackpropFilter.ts';
 import { fastConv2DBackpropInput } from './conv2DBackpropInput.ts';
 import { depthwiseBackpropFilterWasm, depthwiseBackpropInputWasm } from './depthwiseBackprop.ts';
+import { sharedIdentity } from './identity.ts';
 import { fastMaxPoolGrad } from './maxPoolGrad.ts';
 import { fastSum } from './sum.ts';
 
@@ -43,6 +45,7 @@ export const WASM_WRAPPED_KERNELS: readonly string[] = [
   MaxPoolGrad,
   BatchMatMul,
   Sum,
+  Identity,
 ];
 
 /** Options of {@link registerWasmTrainingKernels}. */
@@ -71,6 +74,12 @@ export interface WasmTrainingKernelOptions {
    * answer to the bit. Default true.
    */
   fastSum?: boolean;
+  /**
+   * Also wrap the wasm backend's `Identity` (`tf.clone`, which the engine runs on every tensor a
+   * kernel saves for its gradient) so that it shares the input's data, as the cpu backend's
+   * does, instead of allocating and copying it. Default true.
+   */
+  sharedIdentity?: boolean;
 }
 
 // The backend's own kernels this package can wrap with a faster formulation, by option.
@@ -83,6 +92,7 @@ const WRAPPERS: readonly [
   [MaxPoolGrad, 'fastMaxPoolGrad', fastMaxPoolGrad],
   [BatchMatMul, 'fastBatchMatMul', fastBatchMatMul],
   [Sum, 'fastSum', fastSum],
+  [Identity, 'sharedIdentity', sharedIdentity],
 ];
 
 /**
@@ -91,7 +101,7 @@ const WRAPPERS: readonly [
  * taps, else im2col and XNNPACK's GEMM, or for NCHW a forward XNNPACK convolution) and the two
  * depthwise backprop kernels (a wasm SIMD module, or JS loops over the heap without SIMD);
  * and, unless disabled, speeds up its existing `Conv2DBackpropInput`, `MaxPoolGrad`,
- * `BatchMatMul` and `Sum` (see {@link WasmTrainingKernelOptions}).
+ * `BatchMatMul`, `Sum` and `Identity` (see {@link WasmTrainingKernelOptions}).
  *
  * Idempotent: a kernel already registered for `wasm` (by an earlier call, by the user, or by a
  * future wasm backend that ships it) is left alone, and each wrapped kernel is wrapped once.
