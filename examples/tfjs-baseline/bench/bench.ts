@@ -22,6 +22,7 @@ import { subset } from '@fmnist/core';
 import { loadDataset } from '@fmnist/core/node';
 import { toTfDataset } from '@fmnist/tfjs';
 import {
+  fusedAdam,
   registerWasmTrainingKernels,
   setWasmThreads,
   WASM_TRAINING_KERNELS,
@@ -88,7 +89,7 @@ async function measureTraining(
   seconds: number,
   { warmUp = true, minSteps = 2 } = {},
 ): Promise<TrainRow> {
-  const model = buildModel(TFJS_MODELS[kind], 42);
+  const model = buildModel(TFJS_MODELS[kind], 42, 0.001, fusedAdam);
   const dataset = toTfDataset(pool, { batchSize, shuffle: true, seed: 1 });
   let iterator = await dataset.iterator();
   let steps = 0;
@@ -126,7 +127,7 @@ async function measureTraining(
 
 /** Milliseconds per kernel name over `steps` CNN training steps (tf.profile), slowest first. */
 async function profileCnn(steps: number) {
-  const model = buildModel('cnn-small', 42);
+  const model = buildModel('cnn-small', 42, 0.001, fusedAdam);
   const iterator = await toTfDataset(pool, { batchSize, shuffle: true, seed: 2 }).iterator();
   const totals = new Map<string, { ms: number; calls: number }>();
   let wallMs = 0;

@@ -1,6 +1,7 @@
 // The tfjs baseline run: convert with @fmnist/tfjs, build a zoo model, train, evaluate, return the result.
 import { type AugmentOptions, evaluate, getDataset, subset } from '@fmnist/core';
 import { predictClasses, toTfDataset } from '@fmnist/tfjs';
+import { fusedAdam } from '@fmnist/tfjs/wasm-kernels';
 import {
   type BaselineOptions,
   type BaselineResult,
@@ -108,7 +109,8 @@ export async function runTfjsBaseline(options: TfjsBaselineOptions): Promise<Tfj
   progress({ phase: 'backend', backend: options.backend, status: 'ready', device: options.device });
 
   // 2. The model, seeded.
-  const model = buildModel(name, seed, learningRate);
+  // fusedAdam: tf.train.adam's update to the bit, one wasm SIMD pass per variable on wasm.
+  const model = buildModel(name, seed, learningRate, fusedAdam);
   try {
     // 3. Train on batches that @fmnist/tfjs streams from the split.
     const dataset = toTfDataset(train, { batchSize, shuffle: true, seed, normalize, augment });

@@ -86,8 +86,9 @@ export const MODEL_ZOO: Readonly<Record<ZooModelName, ZooEntry>> = {
 
 /**
  * Builds and compiles a zoo model with seeded initializers (and a seeded dropout), so the same
- * seed gives the same starting weights on every backend. Compiled with Adam and categorical
- * cross-entropy on one-hot labels.
+ * seed gives the same starting weights on every backend. Compiled with Adam (`adam(learningRate)`,
+ * default `tf.train.adam`; the tfjs baseline passes `@fmnist/tfjs`'s `fusedAdam`, the same
+ * update) and categorical cross-entropy on one-hot labels.
  *
  * - `mlp-128`: 784 -> dense 128 relu -> dense 10 softmax (101,770 weights).
  * - `cnn-small`: conv 3x3x16 relu -> maxpool 2 -> conv 3x3x32 relu -> maxpool 2 -> dense 128 relu
@@ -96,11 +97,16 @@ export const MODEL_ZOO: Readonly<Record<ZooModelName, ZooEntry>> = {
  * - `cnn-tiny`: conv 3x3x8 relu -> maxpool 2 -> conv 3x3x16 relu -> maxpool 2 -> dense 10
  *   softmax (9,098 weights).
  */
-export function buildModel(name: ZooModelName, seed: number, learningRate = 0.001): tf.LayersModel {
+export function buildModel(
+  name: ZooModelName,
+  seed: number,
+  learningRate = 0.001,
+  adam: (learningRate: number) => tf.Optimizer = tf.train.adam,
+): tf.LayersModel {
   const entry = MODEL_ZOO[name];
   const model = tf.sequential({ name: entry.layersName, layers: entry.layers(seed) });
   model.compile({
-    optimizer: tf.train.adam(learningRate),
+    optimizer: adam(learningRate),
     loss: 'categoricalCrossentropy',
     metrics: ['accuracy'],
   });
