@@ -49,6 +49,7 @@ describe('registerWasmTrainingKernels', () => {
       'Identity',
       'MaxPoolGrad',
       'Sum',
+      'Tile',
     ]);
     expect(registerWasmTrainingKernels()).toEqual([]);
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.backendName).toBe('wasm');

@@ -12,6 +12,7 @@ import {
   MaxPoolGrad,
   registerKernel,
   Sum,
+  Tile,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { fastKernels, WASM } from './backend.ts';
@@ -22,6 +23,7 @@ import { depthwiseBackpropFilterWasm, depthwiseBackpropInputWasm } from './depth
 import { sharedIdentity } from './identity.ts';
 import { fastMaxPoolGrad } from './maxPoolGrad.ts';
 import { fastSum } from './sum.ts';
+import { fastTile } from './tile.ts';
 
 /** Kernels CNN training needs that `@tensorflow/tfjs-backend-wasm` 4.x does not register. */
 export const WASM_TRAINING_KERNELS: readonly string[] = [
@@ -46,6 +48,7 @@ export const WASM_WRAPPED_KERNELS: readonly string[] = [
   BatchMatMul,
   Sum,
   Identity,
+  Tile,
 ];
 
 /** Options of {@link registerWasmTrainingKernels}. */
@@ -80,6 +83,12 @@ export interface WasmTrainingKernelOptions {
    * does, instead of allocating and copying it. Default true.
    */
   sharedIdentity?: boolean;
+  /**
+   * Also wrap the wasm backend's `Tile` (a per-element index loop in tfjs-backend-wasm 4.22; the
+   * batch-normalization gradient tiles to the activation's whole shape) with block copies, the
+   * same values. Default true.
+   */
+  fastTile?: boolean;
 }
 
 // The backend's own kernels this package can wrap with a faster formulation, by option.
@@ -93,6 +102,7 @@ const WRAPPERS: readonly [
   [BatchMatMul, 'fastBatchMatMul', fastBatchMatMul],
   [Sum, 'fastSum', fastSum],
   [Identity, 'sharedIdentity', sharedIdentity],
+  [Tile, 'fastTile', fastTile],
 ];
 
 /**
@@ -101,7 +111,7 @@ const WRAPPERS: readonly [
  * taps, else im2col and XNNPACK's GEMM, or for NCHW a forward XNNPACK convolution) and the two
  * depthwise backprop kernels (a wasm SIMD module, or JS loops over the heap without SIMD);
  * and, unless disabled, speeds up its existing `Conv2DBackpropInput`, `MaxPoolGrad`,
- * `BatchMatMul`, `Sum` and `Identity` (see {@link WasmTrainingKernelOptions}).
+ * `BatchMatMul`, `Sum`, `Identity` and `Tile` (see {@link WasmTrainingKernelOptions}).
  *
  * Idempotent: a kernel already registered for `wasm` (by an earlier call, by the user, or by a
  * future wasm backend that ships it) is left alone, and each wrapped kernel is wrapped once.
