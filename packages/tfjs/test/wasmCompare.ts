@@ -1,8 +1,12 @@
 // Comparing a computation on the wasm backend with the cpu backend's answer (the kernel tests' yardstick).
 import { mulberry32 } from '@fmnist/core';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, expect } from 'vitest';
-import { registerWasmTrainingKernels } from '../src/wasm-kernels/index.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  registerWasmTrainingKernels,
+  WASM_WRAPPED_KERNELS,
+  type WasmTrainingKernelOptions,
+} from '../src/wasm-kernels/index.ts';
 
 /** `count` seeded uniform values in [-1, 1). */
 export const random = (count: number, seed: number) => {
@@ -158,5 +162,18 @@ export function useWasmBackend(): void {
   });
   afterAll(async () => {
     await tf.setBackend('cpu');
+  });
+}
+
+/**
+ * The test every wrapped kernel gets: `kernelName` is in `WASM_WRAPPED_KERNELS`, a second
+ * registration (with its `option` on) wraps nothing again, and the registered function stays.
+ */
+export function itIsWrappedOnce(kernelName: string, option: keyof WasmTrainingKernelOptions): void {
+  it('is listed, wrapped once, and the option leaves it alone', () => {
+    expect(WASM_WRAPPED_KERNELS).toContain(kernelName);
+    const kernel = tf.getKernel(kernelName, 'wasm');
+    expect(registerWasmTrainingKernels({ [option]: true })).toEqual([]);
+    expect(tf.getKernel(kernelName, 'wasm')?.kernelFunc).toBe(kernel?.kernelFunc);
   });
 }

@@ -2,8 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { registerWasmTrainingKernels, WASM_WRAPPED_KERNELS } from '../src/wasm-kernels/index.ts';
-import { useWasmBackend } from './wasmCompare.ts';
+import { itIsWrappedOnce, useWasmBackend } from './wasmCompare.ts';
 
 useWasmBackend();
 
@@ -11,12 +10,7 @@ useWasmBackend();
 const buffers = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
 
 describe('Identity on wasm (shared data instead of a copy)', () => {
-  it('is listed, wrapped once, and the option leaves it alone', () => {
-    expect(WASM_WRAPPED_KERNELS).toContain('Identity');
-    const kernel = tf.getKernel('Identity', 'wasm');
-    expect(registerWasmTrainingKernels({ sharedIdentity: true })).toEqual([]);
-    expect(tf.getKernel('Identity', 'wasm')?.kernelFunc).toBe(kernel?.kernelFunc);
-  });
+  itIsWrappedOnce('Identity', 'sharedIdentity');
 
   it('clones without a new buffer, and frees it only when the last tensor goes', async () => {
     const before = buffers();

@@ -2,9 +2,15 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { registerWasmTrainingKernels, WASM_WRAPPED_KERNELS } from '../src/wasm-kernels/index.ts';
 import { setSimdModulesEnabled } from '../src/wasm-kernels/simdModule.ts';
-import { expectSameOnWasm, on, random, size, useWasmBackend } from './wasmCompare.ts';
+import {
+  expectSameOnWasm,
+  itIsWrappedOnce,
+  on,
+  random,
+  size,
+  useWasmBackend,
+} from './wasmCompare.ts';
 
 useWasmBackend();
 
@@ -37,12 +43,7 @@ async function onOriginalWasm(fn: () => tf.Tensor[]): Promise<Float32Array[]> {
 }
 
 describe('Sum on wasm (leading axes as SIMD column sums)', () => {
-  it('is listed, wrapped once, and the option leaves it alone', () => {
-    expect(WASM_WRAPPED_KERNELS).toContain('Sum');
-    const kernel = tf.getKernel('Sum', 'wasm');
-    expect(registerWasmTrainingKernels({ fastSum: true })).toEqual([]);
-    expect(tf.getKernel('Sum', 'wasm')?.kernelFunc).toBe(kernel?.kernelFunc);
-  });
+  itIsWrappedOnce('Sum', 'fastSum');
 
   for (const [title, shape, axis, keepDims] of [
     ['a conv bias gradient: [64,7,7,16] over batch, height, width', [64, 7, 7, 16], [0, 1, 2]],

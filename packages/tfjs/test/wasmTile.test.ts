@@ -2,18 +2,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { registerWasmTrainingKernels, WASM_WRAPPED_KERNELS } from '../src/wasm-kernels/index.ts';
-import { maxDifference, on, random, size, useWasmBackend } from './wasmCompare.ts';
+import { itIsWrappedOnce, maxDifference, on, random, size, useWasmBackend } from './wasmCompare.ts';
 
 useWasmBackend();
 
 describe('Tile on wasm (block copies)', () => {
-  it('is listed, wrapped once, and the option leaves it alone', () => {
-    expect(WASM_WRAPPED_KERNELS).toContain('Tile');
-    const kernel = tf.getKernel('Tile', 'wasm');
-    expect(registerWasmTrainingKernels({ fastTile: true })).toEqual([]);
-    expect(tf.getKernel('Tile', 'wasm')?.kernelFunc).toBe(kernel?.kernelFunc);
-  });
+  itIsWrappedOnce('Tile', 'fastTile');
 
   for (const [title, shape, reps, dtype] of [
     ["batch norm's: [1,1,1,5] to [4,3,2,5]", [1, 1, 1, 5], [4, 3, 2, 1], 'float32'],
