@@ -5,6 +5,7 @@ import {
   getBackend,
   getKernel,
   type KernelConfig,
+  mul,
   registerKernel,
   sub,
   type Tensor,
@@ -140,8 +141,8 @@ class FusedAdamOptimizer extends AdamOptimizer {
         v.assign(v2);
         value.assign(x2);
       });
-      state.accBeta1.assign(state.accBeta1.mul(this.beta1));
-      state.accBeta2.assign(state.accBeta2.mul(this.beta2));
+      state.accBeta1.assign(mul(state.accBeta1, this.beta1));
+      state.accBeta2.assign(mul(state.accBeta2, this.beta2));
     });
     state.incrementIterations();
   }
