@@ -1,10 +1,15 @@
 // The wasm Identity wrapper: tf.clone shares the input's heap data, counted, instead of copying it.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTrainingKernels } from '../src/wasm-kernels/index.ts';
 import { itIsWrappedOnce, useWasmBackend } from './wasmCompare.ts';
 
 useWasmBackend();
+// Off by default (see the option): these tests turn it on.
+beforeAll(() => {
+  registerWasmTrainingKernels({ sharedIdentity: true });
+});
 
 /** Data buffers the wasm backend holds right now. */
 const buffers = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();

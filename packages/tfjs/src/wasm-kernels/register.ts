@@ -80,7 +80,10 @@ export interface WasmTrainingKernelOptions {
   /**
    * Also wrap the wasm backend's `Identity` (`tf.clone`, which the engine runs on every tensor a
    * kernel saves for its gradient) so that it shares the input's data, as the cpu backend's
-   * does, instead of allocating and copying it. Default true.
+   * does, instead of allocating and copying it. Default **false**: it saves the copies (50 per
+   * `cnn-small` step), but a full-split CNN epoch then peaked at 406 MB RSS against 340 MB
+   * without it (the wasm heap grows to a larger high-water mark), and the speed gained did not
+   * show above this machine's noise.
    */
   sharedIdentity?: boolean;
   /**
@@ -91,18 +94,20 @@ export interface WasmTrainingKernelOptions {
   fastTile?: boolean;
 }
 
-// The backend's own kernels this package can wrap with a faster formulation, by option.
+// The backend's own kernels this package can wrap with a faster formulation, by option, and
+// whether the option defaults to on.
 const WRAPPERS: readonly [
   string,
   keyof WasmTrainingKernelOptions,
   (original: KernelFunc) => KernelFunc,
+  boolean,
 ][] = [
-  [Conv2DBackpropInput, 'fastConv2DBackpropInput', fastConv2DBackpropInput],
-  [MaxPoolGrad, 'fastMaxPoolGrad', fastMaxPoolGrad],
-  [BatchMatMul, 'fastBatchMatMul', fastBatchMatMul],
-  [Sum, 'fastSum', fastSum],
-  [Identity, 'sharedIdentity', sharedIdentity],
-  [Tile, 'fastTile', fastTile],
+  [Conv2DBackpropInput, 'fastConv2DBackpropInput', fastConv2DBackpropInput, true],
+  [MaxPoolGrad, 'fastMaxPoolGrad', fastMaxPoolGrad, true],
+  [BatchMatMul, 'fastBatchMatMul', fastBatchMatMul, true],
+  [Sum, 'fastSum', fastSum, true],
+  [Identity, 'sharedIdentity', sharedIdentity, false],
+  [Tile, 'fastTile', fastTile, true],
 ];
 
 /**
@@ -111,7 +116,8 @@ const WRAPPERS: readonly [
  * taps, else im2col and XNNPACK's GEMM, or for NCHW a forward XNNPACK convolution) and the two
  * depthwise backprop kernels (a wasm SIMD module, or JS loops over the heap without SIMD);
  * and, unless disabled, speeds up its existing `Conv2DBackpropInput`, `MaxPoolGrad`,
- * `BatchMatMul`, `Sum`, `Identity` and `Tile` (see {@link WasmTrainingKernelOptions}).
+ * `BatchMatMul`, `Sum` and `Tile`, and when asked `Identity` (see
+ * {@link WasmTrainingKernelOptions}).
  *
  * Idempotent: a kernel already registered for `wasm` (by an earlier call, by the user, or by a
  * future wasm backend that ships it) is left alone, and each wrapped kernel is wrapped once.
@@ -126,9 +132,10 @@ export function registerWasmTrainingKernels(options: WasmTrainingKernelOptions =
     registerKernel(config);
     registered.push(config.kernelName);
   }
-  for (const [kernelName, option, wrap] of WRAPPERS) {
+  for (const [kernelName, option, wrap, byDefault] of WRAPPERS) {
     const original = getKernel(kernelName, WASM);
-    if (!(options[option] ?? true) || !original || fastKernels.has(original.kernelFunc)) continue;
+    if (!(options[option] ?? byDefault) || !original || fastKernels.has(original.kernelFunc))
+      continue;
     unregisterKernel(kernelName, WASM);
     registerKernel({ ...original, kernelFunc: wrap(original.kernelFunc) });
     registered.push(kernelName);
