@@ -13,7 +13,7 @@
 // (`setWasmThreads`), against PyTorch with the same thread count.
 // Prints numbers, asserts nothing; writes results/bench.json.
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,7 @@ import {
   WASM_TRAINING_KERNELS,
   WASM_WRAPPED_KERNELS,
 } from '@fmnist/tfjs/wasm-kernels';
+import { writeFileAtomically } from '@fmnist-examples/baseline-kit/node';
 import { buildModel } from '@fmnist-examples/baseline-kit/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
@@ -333,7 +334,8 @@ if (profile) {
 
 const file = path.resolve(opts.out);
 await mkdir(path.dirname(file), { recursive: true });
-await writeFile(
+// Whole or not at all: a bench stopped mid-write leaves the previous results/bench.json.
+await writeFileAtomically(
   file,
   `${JSON.stringify({ date: new Date().toISOString(), node: process.version, tfjs: tf.version.tfjs, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAverage: os.loadavg(), batchSize, rounds: opts.rounds, rows, threads, torch: torchNote ?? torchRuns, table, profile }, null, 2)}\n`,
 );

@@ -13,9 +13,13 @@ export type WasmBackendModule = typeof import('@tensorflow/tfjs-backend-wasm');
 /**
  * The wasm backend with `@fmnist/tfjs`'s training kernels: without them it cannot train a CNN
  * (no `Conv2DBackpropFilter`). `configure` runs after the import and before activation (a
- * bundled page tells the backend where its `.wasm` binaries went).
+ * bundled page tells the backend where its `.wasm` binaries went); `activate` makes it the
+ * backend, by default the stock `tf.setBackend('wasm')`.
  */
-export function wasmBackend(configure?: (wasm: WasmBackendModule) => void): BackendCandidate {
+export function wasmBackend(
+  configure?: (wasm: WasmBackendModule) => void,
+  activate: () => Promise<boolean> = () => tf.setBackend('wasm'),
+): BackendCandidate {
   return {
     name: 'wasm',
     backend: 'wasm',
@@ -26,7 +30,7 @@ export function wasmBackend(configure?: (wasm: WasmBackendModule) => void): Back
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       configure?.(wasm);
       registerWasmTrainingKernels();
-      return tf.setBackend('wasm');
+      return activate();
     },
   };
 }
@@ -34,24 +38,17 @@ export function wasmBackend(configure?: (wasm: WasmBackendModule) => void): Back
 /**
  * The wasm candidate on tfjs-backend-wasm's threaded SIMD build with `threads` threads
  * (`setWasmThreads`: in Node it starts in worker_threads; in a cross-origin-isolated page it
- * starts from `files`, the bundled glue and binary), training kernels included. `configure` runs
- * after the import, as in {@link wasmBackend}.
+ * starts from `files`, the bundled glue and binary), training kernels included.
  */
 export function threadedWasmBackend(
   threads: number,
   configure?: (wasm: WasmBackendModule) => void,
   files?: WasmThreadsFiles,
 ): BackendCandidate {
-  return {
-    ...wasmBackend(),
-    load: async () => {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      configure?.(wasm);
-      registerWasmTrainingKernels();
-      await setWasmThreads(threads, files);
-      return true;
-    },
-  };
+  return wasmBackend(configure, async () => {
+    await setWasmThreads(threads, files);
+    return true;
+  });
 }
 
 /** tfjs's pure-JavaScript backend: always there, slowest. */

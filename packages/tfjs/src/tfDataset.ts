@@ -65,8 +65,9 @@ export interface TfBatch<
  * A `tf.data.Dataset` of `{ xs, ys }` batches over a split, for `model.fitDataset`.
  *
  * Built on core's batch iterator (`batchesAsync`, which also lets the event loop run between
- * batches, at least every 16 ms): only one batch at a time is converted to floats, never a `Float32Array` of the whole
- * split, so the 60,000-image training set costs its 47 MB of bytes plus one batch. Each batch's
+ * batches, at least every 16 ms): only one batch at a time is converted to floats, never a
+ * `Float32Array` of the whole split, so the 60,000-image training set costs its 47 MB of bytes
+ * plus one batch. Each batch's
  * tensors are created when tf.data asks for it; `fitDataset` disposes them after the step, and a
  * manual `forEachAsync`/`iterator()` consumer must dispose them itself. On the wasm backend, which
  * copies values into its heap as a tensor is created, one batch's arrays are refilled for the

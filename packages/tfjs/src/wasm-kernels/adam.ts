@@ -20,7 +20,7 @@ import { adamUpdateWasm } from './simd/adamUpdate.wasm.ts';
 import { simdExports } from './simdModule.ts';
 
 /** The kernel behind {@link fusedAdam}: inputs x, m, v, g; outputs x', m', v'. */
-export const ADAM_UPDATE = 'FmnistAdamUpdate';
+const ADAM_UPDATE = 'FmnistAdamUpdate';
 
 type AdamUpdateFn = (...args: number[]) => void;
 

@@ -1,5 +1,5 @@
 // The public API of @fmnist/tfjs/wasm-kernels: the gradient kernels CNN training needs on tfjs-backend-wasm.
-export { ADAM_UPDATE, fusedAdam } from './adam.ts';
+export { fusedAdam } from './adam.ts';
 export type { WasmTrainingKernelOptions } from './register.ts';
 export {
   registerWasmTrainingKernels,
