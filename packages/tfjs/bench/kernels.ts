@@ -24,6 +24,7 @@ const cases: [string, Shape4, Shape4, number][] = [
  * one warm-up run unless `minRuns` is 1: the cpu kernels take seconds per call).
  */
 async function time(fn: () => tf.Tensor, budgetMs = 1500, minRuns = 3): Promise<number> {
+  await Promise.resolve();
   if (minRuns > 1) tf.dispose(fn());
   const samples: number[] = [];
   const start = performance.now();
@@ -31,9 +32,10 @@ async function time(fn: () => tf.Tensor, budgetMs = 1500, minRuns = 3): Promise<
     samples.length < minRuns ||
     (performance.now() - start < budgetMs && samples.length < 50)
   ) {
+    // wasm and cpu run kernels synchronously: the output is complete when fn returns, and
+    // reading it back would add a copy of it to each sample (as much as an elementwise kernel).
     const t0 = performance.now();
     const out = fn();
-    await out.data();
     samples.push(performance.now() - t0);
     out.dispose();
   }
@@ -42,8 +44,8 @@ async function time(fn: () => tf.Tensor, budgetMs = 1500, minRuns = 3): Promise<
 }
 
 // The wrapped kernels, with the wasm backend's own implementation and then wrapped: the baseline
-// CNN's dx of its second convolution, both max-pool gradients, and the dense layer's backward
-// products (dW = xᵀ·dy, dx = dy·Wᵀ).
+// CNN's dx of its second convolution, both max-pool gradients, the dense layer's backward
+// products (dW = xᵀ·dy, dx = dy·Wᵀ), the first convolution's bias, and batch norm's broadcasts.
 await tf.setBackend('wasm');
 console.log(
   `load average ${os
@@ -64,6 +66,10 @@ const [dense, denseDy, denseW] = [
   [64, 128],
   [1568, 128],
 ].map((s) => tf.randomUniform(s));
+// The first convolution's activation and a per-channel row: its bias, batch norm's moments.
+const activation = tf.randomUniform([64, 28, 28, 16]);
+const channels = tf.randomUniform([16]);
+const channels4 = tf.reshape(channels, [1, 1, 1, 16]);
 const wrapped: [string, () => tf.Tensor][] = [
   [
     'Conv2DBackpropInput, baseline CNN layer 2',
@@ -77,6 +83,10 @@ const wrapped: [string, () => tf.Tensor][] = [
   ['MaxPoolGrad 2x2 [64,14,14,32]', pooled([64, 14, 14, 32])],
   ['BatchMatMul dense dW [1568,64]·[64,128]', () => tf.matMul(dense, denseDy, true, false)],
   ['BatchMatMul dense dx [64,128]·[128,1568]', () => tf.matMul(denseDy, denseW, false, true)],
+  ['Add conv bias [64,28,28,16] + [16]', () => tf.add(activation, channels)],
+  ['Sub batch norm [64,28,28,16] - [1,1,1,16]', () => tf.sub(activation, channels4)],
+  ['Mean batch norm [64,28,28,16] over 0,1,2', () => tf.mean(activation, [0, 1, 2], true)],
+  ['Tile batch norm [1,1,1,16] to [64,28,28,16]', () => tf.tile(channels4, [64, 28, 28, 1])],
 ];
 const original: number[] = [];
 for (const [, fn] of wrapped) original.push(await time(fn));

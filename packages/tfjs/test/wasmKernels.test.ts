@@ -44,10 +44,14 @@ describe('registerWasmTrainingKernels', () => {
   it('registers every missing training kernel on wasm, once', () => {
     for (const name of WASM_TRAINING_KERNELS) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect([...WASM_WRAPPED_KERNELS].sort()).toEqual([
+      'Add',
       'BatchMatMul',
       'Conv2DBackpropInput',
       'Identity',
       'MaxPoolGrad',
+      'Mean',
+      'Multiply',
+      'Sub',
       'Sum',
       'Tile',
     ]);

@@ -1,4 +1,4 @@
-// The wasm Sum wrapper: leading-axis sums as SIMD column sums, bit-equal to the backend's own kernel.
+// The wasm Sum and Mean wrappers: leading-axis reductions as SIMD column sums, bit-equal to the backend's own kernels.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,13 @@ useWasmBackend();
 
 /** `tf.sum` of a seeded tensor of `shape` over `axis`, as a computation for {@link on}. */
 const sumOf =
-  (shape: number[], axis: number | number[] | undefined, keepDims = false, dtype = 'float32') =>
+  (
+    shape: number[],
+    axis: number | number[] | undefined,
+    keepDims = false,
+    dtype = 'float32',
+    reduce: 'sum' | 'mean' = 'sum',
+  ) =>
   () =>
     tf.tidy(() => {
       const values = random(size(shape), 4);
@@ -28,7 +34,7 @@ const sumOf =
               'int32',
             )
           : tf.tensor(values, shape);
-      const y = tf.sum(x, axis, keepDims);
+      const y = (reduce === 'sum' ? tf.sum : tf.mean)(x, axis, keepDims);
       return [y.dtype === 'int32' ? y.toFloat() : y];
     });
 
@@ -90,6 +96,53 @@ describe('Sum on wasm (leading axes as SIMD column sums)', () => {
           )([b]);
         }),
       1e-5,
+    );
+  });
+});
+
+describe('Mean on wasm (leading axes as SIMD column sums, then divided)', () => {
+  itIsWrappedOnce('Mean', 'fastMean');
+
+  for (const [title, shape, axis, keepDims] of [
+    [
+      "batch norm's moments: [64,7,7,16] over batch, height, width, keepDims",
+      [64, 7, 7, 16],
+      [0, 1, 2],
+      true,
+    ],
+    ['[9,6] over axis 0 (SIMD + tail)', [9, 6], 0],
+    ['a count that is not a power of two: [7,3,5] over [0,1]', [7, 3, 5], [0, 1]],
+    ['one row', [1, 7], 0],
+  ] as [string, number[], number | number[], boolean?][]) {
+    it(`${title}: the original's bits, and cpu within 1e-6`, async () => {
+      const fn = sumOf(shape, axis, keepDims, 'float32', 'mean');
+      const fast = await on('wasm', fn);
+      expect(fast).toEqual(await onOriginalWasm(fn));
+      await expectSameOnWasm(fn, 1e-6);
+    });
+  }
+
+  for (const [title, shape, axis, dtype] of [
+    ['the innermost axis', [6, 10], 1],
+    ['every axis', [3, 4, 5], undefined],
+    ['int32', [6, 5], 0, 'int32'],
+  ] as [string, number[], number | number[] | undefined, string?][]) {
+    it(`${title} (a case left to the original kernel) equals cpu`, async () => {
+      await expectSameOnWasm(sumOf(shape, axis, false, dtype, 'mean'), 1e-5);
+    });
+  }
+
+  it('tf.grads through tf.moments (batch norm in training): equals cpu', async () => {
+    await expectSameOnWasm(
+      () =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(random(4 * 5 * 3 * 8, 6), [4, 5, 3, 8]);
+          return tf.grads((a: tf.Tensor) => {
+            const { mean, variance } = tf.moments(a, [0, 1, 2], true);
+            return tf.sum(tf.mul(tf.sub(a, mean), tf.rsqrt(tf.add(variance, 1e-3))));
+          })([x]);
+        }),
+      1e-4,
     );
   });
 });

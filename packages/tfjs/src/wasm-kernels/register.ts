@@ -1,5 +1,6 @@
 // Registering the training kernels on the wasm backend, idempotently.
 import {
+  Add,
   BatchMatMul,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
@@ -10,7 +11,10 @@ import {
   type KernelConfig,
   type KernelFunc,
   MaxPoolGrad,
+  Mean,
+  Multiply,
   registerKernel,
+  Sub,
   Sum,
   Tile,
   unregisterKernel,
@@ -22,7 +26,8 @@ import { fastConv2DBackpropInput } from './conv2DBackpropInput.ts';
 import { depthwiseBackpropFilterWasm, depthwiseBackpropInputWasm } from './depthwiseBackprop.ts';
 import { sharedIdentity } from './identity.ts';
 import { fastMaxPoolGrad } from './maxPoolGrad.ts';
-import { fastSum } from './sum.ts';
+import { fastRowBroadcast } from './rowBroadcast.ts';
+import { fastMean, fastSum } from './sum.ts';
 import { fastTile } from './tile.ts';
 
 /** Kernels CNN training needs that `@tensorflow/tfjs-backend-wasm` 4.x does not register. */
@@ -49,6 +54,10 @@ export const WASM_WRAPPED_KERNELS: readonly string[] = [
   Sum,
   Identity,
   Tile,
+  Add,
+  Multiply,
+  Sub,
+  Mean,
 ];
 
 /** Options of {@link registerWasmTrainingKernels}. */
@@ -92,6 +101,19 @@ export interface WasmTrainingKernelOptions {
    * same values. Default true.
    */
   fastTile?: boolean;
+  /**
+   * Also wrap the wasm backend's `Add`, `Multiply` and `Sub` so that a tensor plus (times,
+   * minus) one row repeated down its leading axes (`[N, H, W, C] + [C]`: every convolution's bias
+   * while training, batch normalization's centering and scale), which tfjs-backend-wasm 4.22
+   * indexes element by element, runs as a wasm SIMD loop; the same bits. Default true.
+   */
+  fastRowBroadcast?: boolean;
+  /**
+   * Also wrap the wasm backend's `Mean` as `fastSum` wraps `Sum`: means over the leading axes
+   * (batch normalization's moments while training) as SIMD column sums without a transpose, then
+   * divided by the count; the same bits. Default true.
+   */
+  fastMean?: boolean;
 }
 
 // The backend's own kernels this package can wrap with a faster formulation, by option, and
@@ -108,6 +130,10 @@ const WRAPPERS: readonly [
   [Sum, 'fastSum', fastSum, true],
   [Identity, 'sharedIdentity', sharedIdentity, false],
   [Tile, 'fastTile', fastTile, true],
+  [Add, 'fastRowBroadcast', fastRowBroadcast('addRow'), true],
+  [Multiply, 'fastRowBroadcast', fastRowBroadcast('mulRow'), true],
+  [Sub, 'fastRowBroadcast', fastRowBroadcast('subRow'), true],
+  [Mean, 'fastMean', fastMean, true],
 ];
 
 /**
@@ -116,7 +142,7 @@ const WRAPPERS: readonly [
  * taps, else im2col and XNNPACK's GEMM, or for NCHW a forward XNNPACK convolution) and the two
  * depthwise backprop kernels (a wasm SIMD module, or JS loops over the heap without SIMD);
  * and, unless disabled, speeds up its existing `Conv2DBackpropInput`, `MaxPoolGrad`,
- * `BatchMatMul`, `Sum` and `Tile`, and when asked `Identity` (see
+ * `BatchMatMul`, `Sum`, `Tile`, `Add`, `Multiply`, `Sub` and `Mean`, and when asked `Identity` (see
  * {@link WasmTrainingKernelOptions}).
  *
  * Idempotent: a kernel already registered for `wasm` (by an earlier call, by the user, or by a
