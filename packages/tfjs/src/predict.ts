@@ -10,6 +10,7 @@ import {
   type Normalize,
 } from '@fmnist/core';
 import { dispose, reshape, slice, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
+import { copiesOnWrite } from './copiesOnWrite.ts';
 import { decodeClasses, isTensor } from './decode.ts';
 
 /** Anything with a Keras-style `predict`: a `tf.LayersModel`, a `tf.GraphModel`, a `tf.Sequential`. */
@@ -99,6 +100,9 @@ export async function predictClasses(
       normalize: options.normalize,
       mean: options.mean,
       std: options.std,
+      // One batch's array refilled for the next where the backend copies it into a tensor (wasm):
+      // 1.5 MB less garbage per batch of 500, which otherwise raised an evaluation's peak RSS.
+      reuseBuffers: copiesOnWrite() && batchSize <= input.count,
     })) {
       await run(() => tensor(batch.images, layoutShape(layout, batch.size, height, width)));
     }

@@ -8,8 +8,9 @@ import {
   type DatasetSplit,
   layoutShape,
 } from '@fmnist/core';
-import { getBackend, type Tensor, tensor } from '@tensorflow/tfjs-core';
+import { type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { type Dataset, generator } from '@tensorflow/tfjs-data';
+import { copiesOnWrite } from './copiesOnWrite.ts';
 import {
   type ImagesTensor,
   type LabelEncoding,
@@ -140,17 +141,6 @@ export function toTfDataset<
     options.dropLast ?? false,
   );
   return dataset;
-}
-
-/**
- * Whether the active backend copies a tensor's values out of the array it is given when the
- * tensor is created: then one batch's arrays can be refilled for the next (no 200 KB allocation
- * per batch of 64, and less garbage to collect). tfjs-backend-wasm copies into its heap in
- * `write` (`move`: `HEAPU8.set`); `cpu`, `webgl`, `webgpu` and tfjs-node keep the array itself
- * (until upload, or for good), so they get fresh arrays.
- */
-function copiesOnWrite(): boolean {
-  return getBackend() === 'wasm';
 }
 
 /** The augment options of pass `pass`: the seed moved on by the pass (anything else goes to core to refuse). */

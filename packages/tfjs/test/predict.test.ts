@@ -90,6 +90,27 @@ describe('predictClasses', () => {
     model.dispose();
   });
 
+  it('on wasm (one batch array refilled), the classes of every batch and of the whole', async () => {
+    // A reused array that a tensor still held would give later batches' classes to earlier ones.
+    await import('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend('wasm');
+    try {
+      const model = tf.sequential({
+        layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), seeded.dense(5, { units: 10 })],
+      });
+      const split = syntheticSplit(23);
+      const { xs, ys } = toTensors(split);
+      const whole = model.predict(xs) as tf.Tensor;
+      const want = argmax(await whole.data(), 23, 10);
+      tf.dispose([whole, xs, ys]);
+      expect(await predictClasses(model, split, { batchSize: 7 })).toEqual(want);
+      expect(await predictClasses(model, split, { batchSize: 30 })).toEqual(want);
+      model.dispose();
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+
   it('rejects a malformed split and a bad batch size', async () => {
     const model = { predict: (x: tf.Tensor) => x };
     await expectInvalidArgument([

@@ -1,4 +1,4 @@
-// The wasm Identity wrapper: tf.clone shares the input's heap data, counted, instead of copying it.
+// The wasm Identity and Cast wrappers: tf.clone (and a cast to the same dtype) share the input's heap data, counted, instead of copying it.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { registerWasmTrainingKernels } from '../src/wasm-kernels/index.ts';
 import { itIsWrappedOnce, useWasmBackend } from './wasmCompare.ts';
 
 useWasmBackend();
-// Off by default (see the option): these tests turn it on.
+// On by default; registered again with it on (a no-op) so the tests say what they rely on.
 beforeAll(() => {
   registerWasmTrainingKernels({ sharedIdentity: true });
 });
@@ -14,8 +14,9 @@ beforeAll(() => {
 /** Data buffers the wasm backend holds right now. */
 const buffers = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
 
-describe('Identity on wasm (shared data instead of a copy)', () => {
+describe('Identity and same-dtype Cast on wasm (shared data instead of a copy)', () => {
   itIsWrappedOnce('Identity', 'sharedIdentity');
+  itIsWrappedOnce('Cast', 'sharedIdentity');
 
   it('clones without a new buffer, and frees it only when the last tensor goes', async () => {
     const before = buffers();
@@ -45,6 +46,21 @@ describe('Identity on wasm (shared data instead of a copy)', () => {
     expect(Array.from(await snapshot.data())).toEqual([1, 2]);
     expect(Array.from(await v.data())).toEqual([3, 4]);
     tf.dispose([ints, bools, i, b, v, snapshot]);
+  });
+
+  it('casts to the same dtype without a new buffer; a real cast still converts', async () => {
+    const before = buffers();
+    const x = tf.tensor([1.5, -2.25, 3], [3]);
+    const same = tf.cast(x, 'float32');
+    expect(buffers()).toBe(before + 1);
+    x.dispose();
+    expect(Array.from(await same.data())).toEqual([1.5, -2.25, 3]);
+    const ints = tf.cast(same, 'int32');
+    expect(buffers()).toBe(before + 2);
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(await ints.data())).toEqual([1, -2, 3]);
+    tf.dispose([same, ints]);
+    expect(buffers()).toBe(before);
   });
 
   it('leaves no buffer behind after training steps (the engine clones what gradients save)', async () => {

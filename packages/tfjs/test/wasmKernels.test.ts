@@ -46,6 +46,7 @@ describe('registerWasmTrainingKernels', () => {
     expect([...WASM_WRAPPED_KERNELS].sort()).toEqual([
       'Add',
       'BatchMatMul',
+      'Cast',
       'Conv2DBackpropInput',
       'Identity',
       'MaxPoolGrad',

@@ -1,5 +1,5 @@
-// Identity on wasm without the copy: the output shares its input's heap data, as cpu's does.
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+// Identity (and Cast to the same dtype) on wasm without the copy: the output shares its input's heap data, as cpu's does.
+import type { CastAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { fastKernels, type WasmBackendLike } from './backend.ts';
 
 /**
@@ -18,6 +18,24 @@ export function sharedIdentity(original: KernelFunc): KernelFunc {
   const kernel: KernelFunc = (args) => {
     const x = args.inputs.x as TensorInfo;
     if (x.dtype === 'string') return original(args);
+    (args.backend as unknown as WasmBackendLike).incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+  fastKernels.add(kernel);
+  return kernel;
+}
+
+/**
+ * A `Cast` that shares the input's data when the dtype does not change, wrapping the wasm
+ * backend's own kernel (which copies whatever the dtypes); the cpu backend's `Cast` does the same.
+ * tfjs-core's relu gradient casts the float32 `step(x)` to float32, so every relu layer's
+ * backward pass copied a whole activation for nothing. Other casts go to the original.
+ */
+export function sharedCast(original: KernelFunc): KernelFunc {
+  const kernel: KernelFunc = (args) => {
+    const x = args.inputs.x as TensorInfo;
+    const { dtype } = args.attrs as unknown as CastAttrs;
+    if (dtype !== x.dtype || x.dtype === 'string') return original(args);
     (args.backend as unknown as WasmBackendLike).incRef(x.dataId);
     return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
   };
