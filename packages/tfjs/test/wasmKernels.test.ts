@@ -207,6 +207,9 @@ function maxPoolGrad(
       const x = tf.tensor4d(values, xShape);
       const y = tf.maxPool(x, filterSize, strides, pad);
       const dy = tf.tensor(random(y.size, 3), y.shape);
+      // Freed just before dx is allocated, so the heap likely hands dx this memory: a kernel that
+      // skips zeroing dx and misses a position would show 7s there.
+      tf.fill([size(xShape)], 7).dispose();
       const attrs = { filterSize, strides, pad };
       return [
         tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, attrs) as tf.Tensor,
@@ -225,6 +228,12 @@ describe('MaxPoolGrad on wasm (SIMD module) equals cpu exactly', () => {
   const special = random(1 * 6 * 6 * 5, 6);
   special.fill(Number.NEGATIVE_INFINITY, 0, 40); // whole windows of -Infinity send nothing
   for (const k of [41, 47, 90, 131]) special[k] = Number.NaN;
+  const tiledTies = Float32Array.from(random(2 * 8 * 10 * 8, 5), (v) =>
+    Math.max(0, Math.round(v * 2)),
+  );
+  const tiledSpecial = random(1 * 6 * 6 * 8, 6);
+  tiledSpecial.fill(Number.NEGATIVE_INFINITY, 0, 64);
+  for (const k of [70, 77, 150, 211]) tiledSpecial[k] = Number.NaN;
   for (const [title, xShape, filterSize, strides, pad, values] of [
     ['2x2 stride 2 valid, 16 channels (the baseline CNN)', [3, 8, 8, 16], 2, 2, 'valid'],
     ['batch 1, non-square, odd size, 3 channels', [1, 7, 9, 3], 2, 2, 'valid'],
@@ -235,6 +244,10 @@ describe('MaxPoolGrad on wasm (SIMD module) equals cpu exactly', () => {
     ['ties (relu-like zeros): the first maximum wins', [2, 8, 9, 6], 2, 2, 'valid', ties],
     ['ties, overlapping 3x3 stride 1 same', [2, 8, 9, 6], 3, 1, 'same', ties],
     ['-Infinity and NaN windows', [1, 6, 6, 5], 2, 2, 'valid', special],
+    // Windows that tile the input (2x2 stride 2, even sizes, channels % 4 == 0): dx written once.
+    ['tiled: ties', [2, 8, 10, 8], 2, 2, 'valid', tiledTies],
+    ['tiled: -Infinity and NaN windows', [1, 6, 6, 8], 2, 2, 'valid', tiledSpecial],
+    ['tiled: 3x3 stride 3, non-square', [2, 9, 6, 4], 3, 3, 'valid'],
   ] as [
     string,
     Shape4,

@@ -18,7 +18,9 @@ type MaxPoolGradFn = (...args: number[]) => void;
  * pixel (about 25x slower than the forward max-pool on the baseline CNN). This runs
  * simd/maxPoolGrad.wat instead: one scan per window, four channels per f32x4, directly on the
  * backend's heap, and gives exactly the cpu backend's answer (the gradient goes to the first
- * maximum of each window; overlapping windows add). Any pool size, stride and padding; non-float32
+ * maximum of each window; overlapping windows add). Where the windows tile the input exactly (a
+ * 2x2 stride-2 pool on even sizes, as in the baseline CNN) dx is written once instead of zeroed
+ * and added into (1.6-1.8 -> 1.4-1.6 ms at `[64,28,28,16]`). Any pool size, stride and padding; non-float32
  * inputs, or an engine without wasm SIMD, go to the original kernel unchanged. (That original is
  * also wrong, measured against the cpu backend: 2x2 stride 2 sends gradients to the wrong pixels
  * with 4 channels or more, with 'same' padding on odd sizes, and after a convolution.)
@@ -55,9 +57,23 @@ export function fastMaxPoolGrad(original: KernelFunc): KernelFunc {
       ...windowArgs(info),
       info.padInfo.top,
       info.padInfo.left,
+      tiles(info) ? 1 : 0,
     );
     return dx;
   };
   fastKernels.add(kernel);
   return kernel;
+}
+
+/** Whether the pool's windows cover the input exactly once, unpadded, four channels at a time. */
+function tiles(info: backend_util.Conv2DInfo): boolean {
+  return (
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0 &&
+    info.strideHeight === info.filterHeight &&
+    info.strideWidth === info.filterWidth &&
+    info.outHeight * info.filterHeight === info.inHeight &&
+    info.outWidth * info.filterWidth === info.inWidth &&
+    info.inChannels % 4 === 0
+  );
 }
