@@ -2,8 +2,8 @@
 import { type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 
 /**
- * Records V8's garbage collections from now until `stop()`, and says how much of their time fell
- * inside the intervals given to `inside`.
+ * Records V8's garbage collections from now until `stop()`, which returns their spans for
+ * {@link overlapMs}.
  *
  * Why the bench needs it: the dataset iterator yields to the event loop (core's `batchesAsync`,
  * every `yieldEveryMs`), and V8 runs its scheduled young-generation collections ("task"

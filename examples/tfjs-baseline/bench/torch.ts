@@ -1,11 +1,12 @@
 // PyTorch for the training bench: the same architectures in a child /usr/bin/python3 (torch_train.py) on the bench's images.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type DatasetSplit, toFloat32 } from '@fmnist/core';
+import { writeFileAtomically } from '@fmnist-examples/baseline-kit/node';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const run = promisify(execFile);
@@ -36,8 +37,12 @@ export async function torchRunner(
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tfjs-bench-'));
   const data = path.join(dir, 'images.f32');
   const labels = path.join(dir, 'labels.u8');
-  await writeFile(data, toFloat32(pool.images));
-  await writeFile(labels, pool.labels);
+  const images = toFloat32(pool.images);
+  await writeFileAtomically(
+    data,
+    new Uint8Array(images.buffer, images.byteOffset, images.byteLength),
+  );
+  await writeFileAtomically(labels, pool.labels);
   const train: TorchRunner = async (threads) => {
     try {
       const { stdout } = await run(

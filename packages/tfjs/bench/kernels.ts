@@ -23,8 +23,7 @@ const cases: [string, Shape4, Shape4, number][] = [
  * Median milliseconds of `fn` over runs that fit in about `budgetMs` (at least `minRuns`, after
  * one warm-up run unless `minRuns` is 1: the cpu kernels take seconds per call).
  */
-async function time(fn: () => tf.Tensor, budgetMs = 1500, minRuns = 3): Promise<number> {
-  await Promise.resolve();
+function time(fn: () => tf.Tensor, budgetMs = 1500, minRuns = 3): number {
   if (minRuns > 1) tf.dispose(fn());
   const samples: number[] = [];
   const start = performance.now();
@@ -89,11 +88,11 @@ const wrapped: [string, () => tf.Tensor][] = [
   ['Tile batch norm [1,1,1,16] to [64,28,28,16]', () => tf.tile(channels4, [64, 28, 28, 1])],
 ];
 const original: number[] = [];
-for (const [, fn] of wrapped) original.push(await time(fn));
+for (const [, fn] of wrapped) original.push(time(fn));
 registerWasmTrainingKernels();
 console.log('wrapped wasm kernels, median ms: tfjs-backend-wasm 4.22 -> this package');
 for (const [k, [title, fn]] of wrapped.entries()) {
-  const fast = await time(fn);
+  const fast = time(fn);
   console.log(
     `${title.padEnd(42)} ${original[k].toFixed(1).padStart(6)} -> ${fast.toFixed(1).padStart(5)} ms (${(original[k] / fast).toFixed(1)}x faster)`,
   );
@@ -132,9 +131,9 @@ const simdCases: [string, () => tf.Tensor][] = [
 console.log('this package without -> with its wasm SIMD modules, median ms');
 for (const [title, fn] of simdCases) {
   setSimdModulesEnabled(false);
-  const without = await time(fn);
+  const without = time(fn);
   setSimdModulesEnabled(true);
-  const withSimd = await time(fn);
+  const withSimd = time(fn);
   console.log(
     `${title.padEnd(42)} ${without.toFixed(1).padStart(6)} -> ${withSimd.toFixed(1).padStart(5)} ms (${(without / withSimd).toFixed(1)}x faster)`,
   );
@@ -150,7 +149,7 @@ for (const [title, xShape, filterShape, stride] of cases) {
     const x = tf.randomUniform(xShape);
     const [oh, ow] = [Math.ceil(xShape[1] / stride), Math.ceil(xShape[2] / stride)];
     const dy = tf.randomUniform([xShape[0], oh, ow, filterShape[3]]);
-    row[method] = await time(
+    row[method] = time(
       () =>
         tf.tidy(() =>
           method === 'wasm-conv3d'

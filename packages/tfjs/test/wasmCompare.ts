@@ -7,6 +7,7 @@ import {
   WASM_WRAPPED_KERNELS,
   type WasmTrainingKernelOptions,
 } from '../src/wasm-kernels/index.ts';
+import { setSimdModulesEnabled } from '../src/wasm-kernels/simdModule.ts';
 
 /** `count` seeded uniform values in [-1, 1). */
 export const random = (count: number, seed: number) => {
@@ -15,6 +16,35 @@ export const random = (count: number, seed: number) => {
 };
 /** The element count of a shape. */
 export const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** A tensor of `shape` from {@link random}`(size, seed)`; int32: those values times 100, rounded. */
+export function seededTensor(
+  shape: number[],
+  seed: number,
+  dtype: 'float32' | 'int32' = 'float32',
+): tf.Tensor {
+  const values = random(size(shape), seed);
+  return dtype === 'int32'
+    ? tf.tensor(
+        Int32Array.from(values, (v) => Math.round(v * 100)),
+        shape,
+        'int32',
+      )
+    : tf.tensor(values, shape);
+}
+
+/**
+ * `fn` on wasm with this package's SIMD modules off: what the wrapped kernels fall back to, the
+ * backend's own kernels, for bit-for-bit comparisons.
+ */
+export async function onOriginalWasm(fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+  setSimdModulesEnabled(false);
+  try {
+    return await on('wasm', fn);
+  } finally {
+    setSimdModulesEnabled(true);
+  }
+}
 
 /** Runs `fn` on a backend and returns the read-back results as plain arrays. */
 export async function on(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {

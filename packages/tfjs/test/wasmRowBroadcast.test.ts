@@ -2,12 +2,13 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { setSimdModulesEnabled } from '../src/wasm-kernels/simdModule.ts';
 import {
   expectSameOnWasm,
   itIsWrappedOnce,
   on,
+  onOriginalWasm,
   random,
+  seededTensor,
   size,
   useWasmBackend,
 } from './wasmCompare.ts';
@@ -21,29 +22,12 @@ const opOf =
   (op: Op, aShape: number[], bShape: number[], dtype: 'float32' | 'int32' = 'float32') =>
   () =>
     tf.tidy(() => {
-      const make = (shape: number[], seed: number) => {
-        const values = random(size(shape), seed);
-        return dtype === 'int32'
-          ? tf.tensor(
-              Int32Array.from(values, (v) => Math.round(v * 100)),
-              shape,
-              'int32',
-            )
-          : tf.tensor(values, shape);
-      };
-      const y = { add: tf.add, mul: tf.mul, sub: tf.sub }[op](make(aShape, 1), make(bShape, 2));
+      const y = { add: tf.add, mul: tf.mul, sub: tf.sub }[op](
+        seededTensor(aShape, 1, dtype),
+        seededTensor(bShape, 2, dtype),
+      );
       return [y.dtype === 'int32' ? y.toFloat() : y];
     });
-
-/** The backend's own kernel on the same inputs: the wrapper falls back to it with SIMD modules off. */
-async function onOriginalWasm(fn: () => tf.Tensor[]): Promise<Float32Array[]> {
-  setSimdModulesEnabled(false);
-  try {
-    return await on('wasm', fn);
-  } finally {
-    setSimdModulesEnabled(true);
-  }
-}
 
 describe('Add, Multiply and Sub on wasm (a row broadcast as SIMD loops)', () => {
   itIsWrappedOnce('Add', 'fastRowBroadcast');

@@ -2,13 +2,13 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { setSimdModulesEnabled } from '../src/wasm-kernels/simdModule.ts';
 import {
   expectSameOnWasm,
   itIsWrappedOnce,
   on,
+  onOriginalWasm,
   random,
-  size,
+  seededTensor,
   useWasmBackend,
 } from './wasmCompare.ts';
 
@@ -20,33 +20,15 @@ const sumOf =
     shape: number[],
     axis: number | number[] | undefined,
     keepDims = false,
-    dtype = 'float32',
+    dtype: 'float32' | 'int32' = 'float32',
     reduce: 'sum' | 'mean' = 'sum',
   ) =>
   () =>
     tf.tidy(() => {
-      const values = random(size(shape), 4);
-      const x =
-        dtype === 'int32'
-          ? tf.tensor(
-              Int32Array.from(values, (v) => Math.round(v * 100)),
-              shape,
-              'int32',
-            )
-          : tf.tensor(values, shape);
+      const x = seededTensor(shape, 4, dtype);
       const y = (reduce === 'sum' ? tf.sum : tf.mean)(x, axis, keepDims);
       return [y.dtype === 'int32' ? y.toFloat() : y];
     });
-
-/** The backend's own Sum on the same input: the wrapper falls back to it with SIMD modules off. */
-async function onOriginalWasm(fn: () => tf.Tensor[]): Promise<Float32Array[]> {
-  setSimdModulesEnabled(false);
-  try {
-    return await on('wasm', fn);
-  } finally {
-    setSimdModulesEnabled(true);
-  }
-}
 
 describe('Sum on wasm (leading axes as SIMD column sums)', () => {
   itIsWrappedOnce('Sum', 'fastSum');
@@ -77,7 +59,7 @@ describe('Sum on wasm (leading axes as SIMD column sums)', () => {
     ['an empty tensor', [0, 4], 0],
     // The same sum, but the original adds in the order the axes are given (its transpose).
     ['leading axes given out of order', [4, 5, 6], [1, 0]],
-  ] as [string, number[], number | number[] | undefined, string?][]) {
+  ] as [string, number[], number | number[] | undefined, ('float32' | 'int32')?][]) {
     it(`${title} (a case the column sum leaves to the original kernel) equals cpu`, async () => {
       await expectSameOnWasm(sumOf(shape, axis, false, dtype), 1e-5);
     });
@@ -126,7 +108,7 @@ describe('Mean on wasm (leading axes as SIMD column sums, then divided)', () => 
     ['the innermost axis', [6, 10], 1],
     ['every axis', [3, 4, 5], undefined],
     ['int32', [6, 5], 0, 'int32'],
-  ] as [string, number[], number | number[] | undefined, string?][]) {
+  ] as [string, number[], number | number[] | undefined, ('float32' | 'int32')?][]) {
     it(`${title} (a case left to the original kernel) equals cpu`, async () => {
       await expectSameOnWasm(sumOf(shape, axis, false, dtype, 'mean'), 1e-5);
     });

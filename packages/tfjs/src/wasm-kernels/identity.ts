@@ -15,14 +15,7 @@ import { fastKernels, type WasmBackendLike } from './backend.ts';
  * same values. Strings go to the original.
  */
 export function sharedIdentity(original: KernelFunc): KernelFunc {
-  const kernel: KernelFunc = (args) => {
-    const x = args.inputs.x as TensorInfo;
-    if (x.dtype === 'string') return original(args);
-    (args.backend as unknown as WasmBackendLike).incRef(x.dataId);
-    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
-  };
-  fastKernels.add(kernel);
-  return kernel;
+  return sharingWhen(original, (x) => x.dtype !== 'string');
 }
 
 /**
@@ -32,13 +25,25 @@ export function sharedIdentity(original: KernelFunc): KernelFunc {
  * backward pass copied a whole activation for nothing. Other casts go to the original.
  */
 export function sharedCast(original: KernelFunc): KernelFunc {
+  return sharingWhen(
+    original,
+    (x, attrs) => x.dtype !== 'string' && (attrs as unknown as CastAttrs).dtype === x.dtype,
+  );
+}
+
+/** A kernel returning its input `x`'s data, one more reference counted, where `shares` says so. */
+function sharingWhen(
+  original: KernelFunc,
+  shares: (x: TensorInfo, attrs: KernelFuncArgs['attrs']) => boolean,
+): KernelFunc {
   const kernel: KernelFunc = (args) => {
     const x = args.inputs.x as TensorInfo;
-    const { dtype } = args.attrs as unknown as CastAttrs;
-    if (dtype !== x.dtype || x.dtype === 'string') return original(args);
+    if (!shares(x, args.attrs)) return original(args);
     (args.backend as unknown as WasmBackendLike).incRef(x.dataId);
     return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
   };
   fastKernels.add(kernel);
   return kernel;
 }
+
+type KernelFuncArgs = Parameters<KernelFunc>[0];

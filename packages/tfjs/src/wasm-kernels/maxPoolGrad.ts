@@ -20,8 +20,8 @@ type MaxPoolGradFn = (...args: number[]) => void;
  * backend's heap, and gives exactly the cpu backend's answer (the gradient goes to the first
  * maximum of each window; overlapping windows add). Where the windows tile the input exactly (a
  * 2x2 stride-2 pool on even sizes, as in the baseline CNN) dx is written once instead of zeroed
- * and added into (1.6-1.8 -> 1.4-1.6 ms at `[64,28,28,16]`). Any pool size, stride and padding; non-float32
- * inputs, or an engine without wasm SIMD, go to the original kernel unchanged. (That original is
+ * and added into (1.6-1.8 -> 1.4-1.6 ms at `[64,28,28,16]`). Any pool size, stride and padding;
+ * non-float32 inputs, or an engine without wasm SIMD, go to the original kernel unchanged. (That original is
  * also wrong, measured against the cpu backend: 2x2 stride 2 sends gradients to the wrong pixels
  * with 4 channels or more, with 'same' padding on odd sizes, and after a convolution.)
  */

@@ -94,8 +94,8 @@ export interface WasmTrainingKernelOptions {
    * float32 mask to float32) so that they share the input's data, as the cpu backend's do,
    * instead of allocating and copying it. Default true: a `cnn-small` step made 50 such copies and
    * 11 casts, and ran 9-13 % faster without them (alternating blocks of steps in one process).
-   * It raises a full-split CNN epoch's peak RSS from about 335 to about 365 MB (the faster
-   * training lets V8's heap grow further between collections; the wasm heap itself is smaller).
+   * It raises a full-split CNN epoch's peak RSS from about 335 to about 365 MB, measured; the
+   * wasm heap itself is smaller (48 against 58 MB), the rest is JS-heap garbage not yet collected.
    */
   sharedIdentity?: boolean;
   /**

@@ -6,7 +6,7 @@ import { simdExports } from './simdModule.ts';
 
 type RowFn = (a: number, b: number, out: number, rows: number, cols: number) => void;
 
-/** Below this many columns a row is too short for the f32x4 loop to pay; the original runs. */
+/** Below this many columns (a scalar included) the f32x4 loop does not pay; the original runs. */
 const MIN_COLS = 4;
 
 /**
@@ -14,16 +14,15 @@ const MIN_COLS = 4;
  * backend's own kernel.
  *
  * tfjs-backend-wasm 4.22 computes a broadcast's source index for every output element, which makes
- * `[N, H, W, C] + [C]` about 2.5x slower than adding two tensors of the same shape: every
+ * `[N, H, W, C] + [C]` 2-3x slower than adding two tensors of the same shape: every
  * convolution's bias in training (tfjs-core does not fuse the bias while recording gradients when
- * the layer has an activation), 2.2 ms of a 60 ms `cnn-small` step for the first convolution
- * alone, and batch normalization's centering and scale. This takes the cases where one side's shape (leading
- * 1s dropped) is the other's trailing axes: the larger side is read as a `rows x cols` matrix and
- * the smaller one added to (or multiplied into) every row, in simd/rowBroadcast.wat. One float32
- * operation per element, as in the original, so the result is the same to the bit. `Sub` does
- * not commute: it takes only `full - row`. Other
- * broadcasts, equal shapes, short rows (fewer than 4 columns), non-float32 inputs and an engine
- * without wasm SIMD go to the original unchanged.
+ * the layer has an activation) and batch normalization's centering and scale. This takes the
+ * cases where one side's shape (leading 1s dropped) is the other's trailing axes: the larger side
+ * is read as a `rows x cols` matrix and the smaller one combined with every row, in
+ * simd/rowBroadcast.wat. One float32 operation per element, as in the original, so the result is
+ * the same to the bit. `Sub` does not commute: it takes only `full - row`. Other broadcasts, equal
+ * shapes, short rows (fewer than 4 columns), non-float32 inputs and an engine without wasm SIMD go
+ * to the original unchanged.
  */
 export function fastRowBroadcast(
   op: 'addRow' | 'mulRow' | 'subRow',
@@ -42,7 +41,6 @@ export function fastRowBroadcast(
       const cols = util.sizeFromShape(rowShape);
       const size = Math.max(sizeA, sizeB);
       if (
-        rowShape.length === 0 ||
         rowShape.length >= full.shape.length ||
         rowShape.some((d, k) => d !== full.shape[full.shape.length - rowShape.length + k]) ||
         row.shape.length > full.shape.length ||
