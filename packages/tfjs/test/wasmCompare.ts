@@ -141,22 +141,18 @@ export function backpropKernel(
         dataFormat === 'NCHW' ? 'channelsFirst' : 'channelsLast',
       );
       const dy = tf.tensor(random(size(outShape), 3), outShape);
+      const x = tf.tensor4d(random(size(xShape), 1), xShape);
+      const filter = tf.tensor4d(random(size(filterShape), 2), filterShape);
       const attrs = { strides, pad, dataFormat };
-      const result =
-        kernelName === 'Conv2DBackpropFilter'
-          ? tf
-              .engine()
-              .runKernel(kernelName, { x: tf.tensor4d(random(size(xShape), 1), xShape), dy }, {
-                ...attrs,
-                filterShape,
-              } as never)
-          : tf
-              .engine()
-              .runKernel(
-                kernelName,
-                { dy, filter: tf.tensor4d(random(size(filterShape), 2), filterShape) },
-                { ...attrs, inputShape: xShape } as never,
-              );
+      const isFilter = kernelName === 'Conv2DBackpropFilter';
+      // Freed just before the kernel allocates its output, which the heap likely places here: a
+      // kernel that accumulates onto its output without zeroing it first shows the 7s.
+      tf.fill([size(isFilter ? filterShape : xShape)], 7).dispose();
+      const result = isFilter
+        ? tf.engine().runKernel(kernelName, { x, dy }, { ...attrs, filterShape } as never)
+        : tf
+            .engine()
+            .runKernel(kernelName, { dy, filter }, { ...attrs, inputShape: xShape } as never);
       return [result as tf.Tensor];
     });
 }

@@ -88,18 +88,33 @@ describe('Conv2DBackpropFilter on wasm equals cpu', () => {
     ['NCHW valid stride 1', [2, 3, 9, 8], [3, 3, 3, 4], 1, 'valid', 'NCHW'],
   ]);
 
-  // The SIMD module (NHWC, Cout % 4 == 0, FH*FW*Cin <= 48); above it (or Cout % 4 != 0) NHWC
-  // runs im2col + XNNPACK's GEMM, NCHW the forward-conv route.
+  // The SIMD module per tap (NHWC, Cout % 4 == 0: channel pairs and an odd last channel, blocks
+  // of 16 and of 4 outputs); NHWC with Cout % 4 != 0 runs im2col + XNNPACK's GEMM, NCHW the
+  // forward-conv route.
   itMatchesCpu(
     'Conv2DBackpropFilter',
     [
-      ['SIMD: batch 1, odd size, Cout 20 (16 + 4)', [1, 9, 7, 3], [3, 3, 3, 20], 2, 'same', 'NHWC'],
-      ['SIMD: valid stride 2, non-square', [2, 11, 8, 5], [3, 3, 5, 4], 2, 'valid', 'NHWC'],
-      ['SIMD: [2,3] filter, strides [2,1]', [3, 8, 9, 1], [2, 3, 1, 16], [2, 1], 'same', 'NHWC'],
-      ['GEMM: FH*FW*Cin 54 > 48', [2, 8, 7, 6], [3, 3, 6, 8], 1, 'same', 'NHWC'],
+      [
+        'taps: batch 1, odd size, Cin 3 (pair + 1), Cout 20 (16 + 4)',
+        [1, 9, 7, 3],
+        [3, 3, 3, 20],
+        2,
+        'same',
+        'NHWC',
+      ],
+      ['taps: valid stride 2, non-square, Cin 5', [2, 11, 8, 5], [3, 3, 5, 4], 2, 'valid', 'NHWC'],
+      [
+        'taps: [2,3] filter, strides [2,1], Cin 1',
+        [3, 8, 9, 1],
+        [2, 3, 1, 16],
+        [2, 1],
+        'same',
+        'NHWC',
+      ],
+      ['taps: Cin 6, Cout 8 (blocks of 4 only)', [2, 8, 7, 6], [3, 3, 6, 8], 1, 'same', 'NHWC'],
       ['GEMM: Cout 7, batch 1, stride 2', [1, 9, 8, 3], [3, 3, 3, 7], 2, 'valid', 'NHWC'],
       [
-        'GEMM: the baseline CNN layer 2 at batch 1 (3x3, 16 -> 32)',
+        'taps: the baseline CNN layer 2 at batch 1 (3x3, 16 -> 32)',
         [1, 14, 14, 16],
         [3, 3, 16, 32],
         1,
@@ -115,7 +130,7 @@ describe('Conv2DBackpropFilter on wasm equals cpu', () => {
         'NHWC',
       ],
       [
-        'GEMM: strides [2,1], valid, 4 floats per run',
+        'taps: strides [2,1], valid, Cin 8, Cout 4',
         [2, 10, 6, 8],
         [3, 3, 8, 4],
         [2, 1],
@@ -123,7 +138,7 @@ describe('Conv2DBackpropFilter on wasm equals cpu', () => {
         'NHWC',
       ],
       [
-        'GEMM: explicit asymmetric pad',
+        'taps: explicit asymmetric pad',
         [2, 7, 9, 6],
         [3, 3, 6, 4],
         1,
@@ -135,11 +150,11 @@ describe('Conv2DBackpropFilter on wasm equals cpu', () => {
     1e-5,
   );
 
-  // At batch 4 each dW value sums 784 products: float32 accumulation (XNNPACK, either route)
-  // differs from the cpu kernel's float64 by 1.5e-5 relative here, the old route as much as this.
+  // At batch 4 each dW value sums 784 products: float32 accumulation (any route) differs from the
+  // cpu kernel's float64 by 1.5e-5 relative here.
   itMatchesCpu('Conv2DBackpropFilter', [
     [
-      'GEMM: the baseline CNN layer 2 at batch 4',
+      'taps: the baseline CNN layer 2 at batch 4',
       [4, 14, 14, 16],
       [3, 3, 16, 32],
       1,
