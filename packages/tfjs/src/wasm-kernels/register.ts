@@ -142,8 +142,9 @@ const WRAPPERS: readonly [
 
 /**
  * Registers, on the `wasm` backend, the gradient kernels that training a CNN needs and that
- * `@tensorflow/tfjs-backend-wasm` 4.x lacks: `Conv2DBackpropFilter` (a wasm SIMD loop for few
- * taps, else im2col and XNNPACK's GEMM, or for NCHW a forward XNNPACK convolution) and the two
+ * `@tensorflow/tfjs-backend-wasm` 4.x lacks: `Conv2DBackpropFilter` (a wasm SIMD kernel per
+ * tap and image for NHWC with Cout % 4 == 0, else im2col and XNNPACK's GEMM, or for NCHW a
+ * forward XNNPACK convolution) and the two
  * depthwise backprop kernels (a wasm SIMD module, or JS loops over the heap without SIMD);
  * and, unless disabled, speeds up its existing `Conv2DBackpropInput`, `MaxPoolGrad`,
  * `BatchMatMul`, `Sum`, `Tile`, `Add`, `Multiply`, `Sub`, `Mean`, `Identity` and `Cast` (see
