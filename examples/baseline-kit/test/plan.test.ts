@@ -25,10 +25,11 @@ describe('PLAN', () => {
       learningRateDecay: 0.8,
     });
     expect(planFor('brain-mlp', 'full')).toEqual({
-      epochs: 4,
+      epochs: 5,
       trainSamples: null,
       learningRateDecay: 0.6,
       momentum: 0.5,
+      hiddenLayers: [128],
     });
     expect(PLAN.quick.onnx.timedImages).toBe(1000);
     expect(PLAN.full.onnx.timedImages).toBeNull();

@@ -52,7 +52,10 @@ const program = new Command()
     `passes over the training set (default, from the kit's PLAN: ${full.epochs}, ${quick.epochs} with --quick)`,
     positiveInt,
   )
-  .option('--hidden <sizes>', 'hidden layer sizes, comma-separated', '64')
+  .option(
+    '--hidden <sizes>',
+    `hidden layer sizes, comma-separated (default, from the kit's PLAN: ${full.hiddenLayers.join(',')}, 64 with --quick)`,
+  )
   .addOption(
     new Option('--activation <name>', 'activation of every layer')
       .choices(['sigmoid', 'relu', 'leaky-relu', 'tanh'])
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
     out?: string;
     device: 'auto' | 'cpu' | 'gpu';
     epochs?: number;
-    hidden: string;
+    hidden?: string;
     activation: BrainActivation;
     normalize: 'scale' | 'standardize';
     learningRate: number;
@@ -101,7 +104,7 @@ async function main(): Promise<void> {
     chunkSize: number;
     seed: number;
   }>();
-  const hiddenLayers = opts.hidden.split(',').map((s) => positiveInt(s.trim()));
+  const hiddenLayers = opts.hidden?.split(',').map((s) => positiveInt(s.trim()));
 
   const loaded = await loadBrain();
   console.log(`brain.js ${loaded.version} loaded from ${loaded.entry}`);

@@ -40,7 +40,7 @@ export interface BrainBaselineOptions extends BaselineOptions {
    * hidden layer's size on the GPU). Default true; false only to demonstrate the bug.
    */
   patchGpu?: boolean;
-  /** Hidden layer sizes. Default `[64]`. */
+  /** Hidden layer sizes. Default: the kit's `PLAN` row (full run `[128]`), else `[64]`. */
   hiddenLayers?: number[];
   /** Default `'sigmoid'`: relu/leaky-relu output units with brain.js's squared error trained far worse here. */
   activation?: BrainActivation;
@@ -93,7 +93,6 @@ export async function runBrainBaseline(
   const progress = options.onProgress ?? (() => {});
   const {
     brain,
-    hiddenLayers = [64],
     activation = 'sigmoid',
     learningRate = 0.1,
     chunkSize = 5000,
@@ -101,10 +100,11 @@ export async function runBrainBaseline(
     normalize = 'scale',
     signal,
   } = options;
-  const what = `brain.js mlp-${hiddenLayers.join('-')}`;
-  throwIfAborted(signal, what);
   // 1. The settings: the kit's plan unless the options say otherwise.
   const plan = resolveTraining('brain-mlp', options);
+  const hiddenLayers = options.hiddenLayers ?? [...(plan.hiddenLayers ?? [64])];
+  const what = `brain.js mlp-${hiddenLayers.join('-')}`;
+  throwIfAborted(signal, what);
   const { epochs } = plan;
   const learningRateDecay = options.learningRateDecay ?? plan.learningRateDecay ?? 0.5;
   const momentum = options.momentum ?? plan.momentum ?? 0.1;

@@ -154,6 +154,16 @@ export async function runComparison(
 const STOP_GRACE_MS = 10_000;
 
 /**
+ * V8's old-space limit for each job's process, in MB. Without it, tfjs's per-step garbage grew the
+ * CNN job's V8 heap between major collections until the job peaked at 415-444 MB RSS (three runs,
+ * 2026-12-02, after its steps got faster), over the 400 MB every job must stay under; with it a
+ * 2-epoch CNN job peaked at 325 MB and trained no slower. Every job's live heap is far below it
+ * (about 55 MB after a full collection in the CNN job; the data itself lives in ArrayBuffers,
+ * outside the old space), so it bounds garbage, not data.
+ */
+const JOB_OLD_SPACE_MB = 192;
+
+/**
  * Runs one job in a fresh Node process (src/worker.ts) and returns its outcome. When `signal`
  * fires, the worker gets SIGINT (its job's AbortSignal) and, should it not stop within
  * {@link STOP_GRACE_MS}, SIGKILL; the promise rejects with the signal's reason once it is gone.
@@ -167,7 +177,12 @@ function runWorker(
   return new Promise((resolve, reject) => {
     const child: ChildProcess = fork(path.join(here, 'worker.ts'), [], {
       cwd: exampleDir,
-      execArgv: ['--conditions=@fmnist/source', '--import', 'tsx'],
+      execArgv: [
+        '--conditions=@fmnist/source',
+        '--import',
+        'tsx',
+        `--max-old-space-size=${JOB_OLD_SPACE_MB}`,
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let outcome: JobOutcome | undefined;
