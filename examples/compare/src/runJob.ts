@@ -117,9 +117,21 @@ function sharedOptions(context: JobContext): InferenceBaselineOptions {
   };
 }
 
-/** {@link sharedOptions} plus what a training baseline gets: its prefix, epochs and seed. */
+/**
+ * {@link sharedOptions} plus what a training baseline gets: its prefix, epochs and seed, and the
+ * job's mode, so that the baseline's other settings (schedules, brain.js's width) come from the
+ * same `PLAN` row as its epochs; the prefix's size is passed too, or the quick row would cut it.
+ */
 function trainingOptions(context: JobContext, train: DatasetSplit): BaselineOptions {
-  return { ...sharedOptions(context), train, epochs: context.job.epochs, seed: context.job.seed };
+  const { job } = context;
+  return {
+    ...sharedOptions(context),
+    train,
+    trainSamples: train.count,
+    epochs: job.epochs,
+    seed: job.seed,
+    quick: job.quick,
+  };
 }
 
 async function tfjsJob(context: JobContext, train: DatasetSplit): Promise<CompareRow> {

@@ -20,7 +20,7 @@ describe('resolveSettings', () => {
   it('uses the whole training split and the full-run epochs with --full, both datasets with all', () => {
     const settings = resolveSettings({ mode: 'full', dataset: 'all' });
     expect(settings.trainSamples).toBeNull();
-    expect(settings.epochs).toEqual({ 'tfjs-mlp': 15, 'tfjs-cnn': 10, 'brain-mlp': 4 });
+    expect(settings.epochs).toEqual({ 'tfjs-mlp': 15, 'tfjs-cnn': 10, 'brain-mlp': 5 });
     expect(settings.datasets).toEqual(['fashion-mnist', 'mnist']);
   });
 
