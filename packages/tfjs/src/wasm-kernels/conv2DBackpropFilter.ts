@@ -228,7 +228,7 @@ function filterGradByTaps(
   const pixelBytes = cin * 4;
   const dyPixelBytes = cout * 4;
   // Output rows (columns) y whose input row y*stride + i - top is inside the image, per tap row i:
-  // [first, count] pairs. Integers throughout, so the ~600 calls of a step allocate nothing.
+  // [first, count] pairs, kept as integers so every call passes small integers.
   const inside = (taps: number, pad: number, stride: number, size: number, outSize: number) => {
     const ranges = new Int32Array(2 * taps);
     for (let i = 0; i < taps; i++) {
