@@ -1,5 +1,6 @@
 // The public API of @fmnist/tfjs/wasm-kernels: the gradient kernels CNN training needs on tfjs-backend-wasm.
 export { fusedAdam } from './adam.ts';
+export { fusedBatchNorm } from './batchNorm.ts';
 export type { WasmTrainingKernelOptions } from './register.ts';
 export {
   registerWasmTrainingKernels,
