@@ -20,9 +20,11 @@ describe('PLAN', () => {
     expect(planFor('brain-mlp', 'quick')).toEqual({ epochs: 5, trainSamples: 10_000 });
     expect(planFor('tfjs-mlp', 'full')).toEqual({ epochs: 15, trainSamples: null });
     expect(planFor('tfjs-cnn', 'full')).toEqual({
-      epochs: 10,
+      epochs: 12,
       trainSamples: null,
-      learningRateDecay: 0.8,
+      learningRate: 0.002,
+      learningRateDecay: 0.75,
+      model: 'cnn-bn',
     });
     expect(planFor('brain-mlp', 'full')).toEqual({
       epochs: 5,

@@ -51,6 +51,7 @@ describe('MODEL_ZOO', () => {
     const expected: Record<ZooModelName, [number, string]> = {
       'mlp-128': [101_770, 'mlp-128'],
       'cnn-small': [206_922, 'cnn-small'],
+      'cnn-bn': [207_114, 'cnn-bn'],
       'mlp-64': [50_890, 'mlp_64'],
       'cnn-tiny': [9_098, 'cnn_tiny'],
     };

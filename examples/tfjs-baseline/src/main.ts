@@ -60,7 +60,11 @@ const program = new Command('tfjs-baseline')
     42,
   )
   .option('--batch-size <n>', 'mini-batch size', positiveInt, 64)
-  .option('--learning-rate <x>', 'Adam learning rate of the first epoch', positiveNumber, 0.001)
+  .option(
+    '--learning-rate <x>',
+    `Adam learning rate of the first epoch (default, from the kit's PLAN: full-run cnn ${full['tfjs-cnn'].learningRate}, otherwise 0.001)`,
+    positiveNumber,
+  )
   .option(
     '--decay <factor>',
     `learning rate multiplier per epoch, in (0, 1] (default, from the kit's PLAN: full-run cnn ${full['tfjs-cnn'].learningRateDecay}, otherwise 1)`,

@@ -33,7 +33,7 @@ export interface NodeBaselineOptions
   seed?: number;
   /** Default 64. */
   batchSize?: number;
-  /** Default 0.001. */
+  /** Default: the kit's `PLAN` row (full-run cnn), else 0.001. */
   learningRate?: number;
   /** Force a backend (`tensorflow-gpu`, `tensorflow`, `wasm`, `cpu`); default: best available. */
   backend?: string;

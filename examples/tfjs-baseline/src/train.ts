@@ -1,7 +1,7 @@
 // The tfjs baseline run: convert with @fmnist/tfjs, build a zoo model, train, evaluate, return the result.
 import { type AugmentOptions, evaluate, getDataset, subset } from '@fmnist/core';
 import { predictClasses, toTfDataset } from '@fmnist/tfjs';
-import { fusedAdam } from '@fmnist/tfjs/wasm-kernels';
+import { fusedAdam, fusedBatchNorm } from '@fmnist/tfjs/wasm-kernels';
 import {
   type BaselineOptions,
   type BaselineResult,
@@ -35,7 +35,7 @@ export interface TfjsBaselineOptions extends BaselineOptions {
   device: 'gpu' | 'cpu';
   /** Mini-batch size. Default 64. */
   batchSize?: number;
-  /** Adam learning rate of the first epoch. Default 0.001. */
+  /** Adam learning rate of the first epoch. Default: the kit's `PLAN` row for its model, else 0.001. */
   learningRate?: number;
   /**
    * Learning rate multiplier per epoch (epoch `e` trains at `learningRate * learningRateDecay^e`),
@@ -77,17 +77,21 @@ export async function runTfjsBaseline(options: TfjsBaselineOptions): Promise<Tfj
   const started = performance.now();
   const seconds = (since: number) => (performance.now() - since) / 1000;
   const progress = options.onProgress ?? (() => {});
-  const name = zooName(options.model);
+  // 1. The settings: the kit's plan unless the options say otherwise.
+  const convolutional = options.model === 'cnn' || options.model.startsWith('cnn');
+  const plan = resolveTraining(convolutional ? 'tfjs-cnn' : 'tfjs-mlp', options);
+  // `cnn` is the plan's CNN for the mode (the full run's has batch norm); a zoo name is itself.
+  const name = options.model === 'cnn' ? (plan.model ?? TFJS_MODELS.cnn) : zooName(options.model);
   const what = `tfjs ${name}`;
   throwIfAborted(options.signal, what);
-
-  // 1. The settings: the kit's plan unless the options say otherwise.
   const seed = options.seed ?? 42;
   const batchSize = options.batchSize ?? 64;
-  const learningRate = options.learningRate ?? 0.001;
+  // The row's rate belongs to the row's model, not to another zoo model trained under its name.
+  const rowModel = plan.model ?? TFJS_MODELS[convolutional ? 'cnn' : 'mlp'];
+  const learningRate =
+    options.learningRate ?? (name === rowModel ? plan.learningRate : undefined) ?? 0.001;
   const normalize = options.normalize ?? 'scale';
   const quick = options.quick ?? false;
-  const plan = resolveTraining(name.startsWith('cnn') ? 'tfjs-cnn' : 'tfjs-mlp', options);
   const { epochs } = plan;
   const train = prefixOf(options.train, plan.trainSamples);
   const learningRateDecay = options.learningRateDecay ?? plan.learningRateDecay ?? 1;
@@ -111,6 +115,10 @@ export async function runTfjsBaseline(options: TfjsBaselineOptions): Promise<Tfj
   // 2. The model, seeded.
   // fusedAdam: tf.train.adam's update to the bit, one wasm SIMD pass per variable on wasm.
   const model = buildModel(name, seed, learningRate, fusedAdam);
+  // fusedBatchNorm: a batch norm's training step as two wasm SIMD kernels (the stock layer elsewhere).
+  for (const layer of model.layers) {
+    if (layer.getClassName() === 'BatchNormalization') fusedBatchNorm(layer);
+  }
   try {
     // 3. Train on batches that @fmnist/tfjs streams from the split.
     const dataset = toTfDataset(train, { batchSize, shuffle: true, seed, normalize, augment });
