@@ -1,7 +1,7 @@
-// `pnpm bench:memory`: peak RSS of a full-plan onnxruntime-node run of the baseline CNN (cnn-small).
+// `pnpm bench:memory`: peak RSS of a full-plan onnxruntime-node run of the full run's CNN (cnn-bn).
 /**
  * Peak resident set size of one `runOnnxBaseline` call on the whole test split, full plan, with
- * onnxruntime-node's CPU provider, on the comparison's CNN (`cnn-small`, exported untrained: the
+ * onnxruntime-node's CPU provider, on the full comparison's CNN (`cnn-bn`, exported untrained: the
  * weights do not change the memory). Each configuration runs in a fresh process without tfjs, as
  * the comparison's ONNX jobs do, so `process.resourceUsage().maxRSS` is that run's alone.
  *
@@ -29,6 +29,9 @@ interface MemoryRow {
   inferenceImagesPerSecond: number;
   throughput: string[];
 }
+
+/** The zoo model measured: the full comparison's CNN, the largest activations of any job. */
+const MODEL = 'cnn-bn';
 
 const opts = new Command()
   .option('--batch-sizes <list>', 'batch sizes to time (one child run)')
@@ -68,13 +71,13 @@ if (opts.child) {
   const { formatJson } = await import('@fmnist-examples/baseline-kit');
   const tf = await import('@tensorflow/tfjs');
   await tf.setBackend('cpu');
-  const model = buildModel('cnn-small', 42);
+  const model = buildModel(MODEL, 42);
   const { bytes, metadata } = await exportForOnnx(model, null, { generatedBy: 'bench:memory' });
   model.dispose();
   const dir = await mkdtemp(path.join(tmpdir(), 'onnx-memory-'));
-  const file = path.join(dir, 'cnn-small.onnx');
+  const file = path.join(dir, `${MODEL}.onnx`);
   await writeFile(file, bytes);
-  await writeFile(path.join(dir, 'cnn-small.json'), formatJson(metadata));
+  await writeFile(path.join(dir, `${MODEL}.json`), formatJson(metadata));
   for (const batchSizes of configs) {
     const row = await runSelfChild<MemoryRow>(import.meta.url, [
       '--child',
@@ -85,7 +88,7 @@ if (opts.child) {
       String(opts.minSeconds),
     ]);
     console.log(
-      `onnxruntime-node cnn-small, full test split, timed batch sizes ${batchSizes}: peak RSS ${row.peakRssMB} MB ` +
+      `onnxruntime-node ${MODEL}, full test split, timed batch sizes ${batchSizes}: peak RSS ${row.peakRssMB} MB ` +
         `(${row.peakRssMBBeforeRun} MB before the run); accuracy pass ${row.inferenceImagesPerSecond} images/s ` +
         `at batch ${row.inferenceBatchSize}; session.run images/s ${row.throughput.join(', ')}`,
     );

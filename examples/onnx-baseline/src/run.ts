@@ -41,13 +41,18 @@ export interface OrtModule {
   env: { versions?: Record<string, string | undefined> };
 }
 
+/** The accuracy pass's default batch size (see {@link BATCH_SIZES} for why no larger). */
+export const EVALUATION_BATCH_SIZE = 500;
+
 /**
- * Batch sizes whose inference throughput a full run reports. Nothing above 1,000: one 10,000-image
+ * Batch sizes whose inference throughput a full run reports. Nothing above 500: one 10,000-image
  * batch of the baseline CNN took onnxruntime-node to about 1.9 GB peak RSS (its activations and
  * im2col buffers, kept by the CPU arena), past the comparison's 400 MB per job, and was slower per
- * image than batches of 1,000 anyway. Ask for larger ones with `batchSizes`.
+ * image than batches of 1,000 anyway; with batch norm after each convolution (`cnn-bn`, one more
+ * activation the size of the first convolution's), batches of 1,000 peaked at 424-445 MB.
+ * Ask for larger ones with `batchSizes`.
  */
-export const BATCH_SIZES: readonly number[] = [1, 64, 1000];
+export const BATCH_SIZES: readonly number[] = [1, 64, EVALUATION_BATCH_SIZE];
 
 /** Options of {@link runOnnxBaseline}. Platform-neutral: the runtime, model and data come in. */
 export interface OnnxBaselineOptions extends InferenceBaselineOptions {
@@ -74,8 +79,8 @@ export interface OnnxBaselineOptions extends InferenceBaselineOptions {
   /** Batch sizes to time. Default {@link BATCH_SIZES}. */
   batchSizes?: readonly number[];
   /**
-   * Batch size of the accuracy pass. Default 1000, which keeps the CNN's peak memory low (see
-   * {@link BATCH_SIZES}).
+   * Batch size of the accuracy pass. Default {@link EVALUATION_BATCH_SIZE} (500), which keeps the
+   * CNN's peak memory low (see {@link BATCH_SIZES}).
    */
   evaluationBatchSize?: number;
   /** Pixel normalization. Default `metadata.normalize`, else `'scale'` (`x / 255`). */
@@ -177,7 +182,8 @@ export async function runOnnxBaseline(options: OnnxBaselineOptions): Promise<Onn
     // 2. Accuracy over the whole split, batches converted by @fmnist/onnx.
     // Never larger than the split: core refuses reused buffers bigger than what they can hold.
     const evaluationBatchSize =
-      fixedBatch ?? Math.min(options.evaluationBatchSize ?? 1000, Math.max(1, test.count));
+      fixedBatch ??
+      Math.min(options.evaluationBatchSize ?? EVALUATION_BATCH_SIZE, Math.max(1, test.count));
     const predictions = new Uint8Array(test.count);
     const evaluationStarted = performance.now();
     for (const batch of ortBatches(test, {
@@ -297,7 +303,7 @@ async function prepareRun(
   const tensorFor = (split: DatasetSplit) =>
     padded(toOrtTensor(split, { Tensor, layout, normalize }), fixedBatch, Tensor);
   // At the accuracy pass's batch size, so its timing excludes the allocator growing to that size.
-  const warmUp = fixedBatch ?? options.evaluationBatchSize ?? 1000;
+  const warmUp = fixedBatch ?? options.evaluationBatchSize ?? EVALUATION_BATCH_SIZE;
   await run(tensorFor(subset(test, { count: Math.min(warmUp, test.count) })));
   return { input, layout, fixedBatch, run, tensorFor };
 }
