@@ -138,13 +138,26 @@ export function resolveSettings(options: CompareOptions = {}): CompareSettings {
   };
 }
 
-/** Rough single-core-pair speeds behind {@link JobSpec.expectedSeconds}. */
-const SPEED: Record<BaselineId, { train: number; infer: number; fixed: number }> = {
-  'tfjs-mlp': { train: 8000, infer: 6000, fixed: 5 },
-  'tfjs-cnn': { train: 1000, infer: 2500, fixed: 6 },
-  'onnx-mlp': { train: Number.POSITIVE_INFINITY, infer: 8000, fixed: 5 },
-  'onnx-cnn': { train: Number.POSITIVE_INFINITY, infer: 3000, fixed: 6 },
-  'brain-mlp': { train: 1000, infer: 1500, fixed: 5 },
+/**
+ * Rough speeds behind {@link JobSpec.expectedSeconds} on this project's 2-core machine (samples
+ * or images per second, and fixed seconds), measured in the 2026-12-02 comparisons. Training
+ * depends on what the mode's plan trains: the full run's CNN is `cnn-bn` (about 1.15x a
+ * `cnn-small` step), and brain.js's cost grows with its hidden units (64 in quick, 128 in full).
+ */
+const SPEED: Record<BaselineId, { train: (mode: Mode) => number; infer: number; fixed: number }> = {
+  'tfjs-mlp': { train: () => 12_000, infer: 6000, fixed: 5 },
+  'tfjs-cnn': {
+    train: (mode) => (planFor('tfjs-cnn', mode).model === 'cnn-bn' ? 1_250 : 1_450),
+    infer: 2500,
+    fixed: 6,
+  },
+  'onnx-mlp': { train: () => Number.POSITIVE_INFINITY, infer: 8000, fixed: 5 },
+  'onnx-cnn': { train: () => Number.POSITIVE_INFINITY, infer: 3000, fixed: 6 },
+  'brain-mlp': {
+    train: (mode) => 90_000 / (planFor('brain-mlp', mode).hiddenLayers?.[0] ?? 64),
+    infer: 1500,
+    fixed: 5,
+  },
 };
 
 /** The jobs of a comparison in the order they run: per dataset, {@link BASELINE_IDS} order. */
@@ -169,7 +182,7 @@ export function planJobs(settings: CompareSettings): JobSpec[] {
         ...(training ? {} : { trainedBy: ONNX_SOURCE[baseline as 'onnx-mlp' | 'onnx-cnn'] }),
         expectedSeconds:
           speed.fixed +
-          (Number.isFinite(speed.train) ? train / speed.train : 0) +
+          (Number.isFinite(speed.train(settings.mode)) ? train / speed.train(settings.mode) : 0) +
           test / speed.infer +
           (training || settings.mode === 'quick' ? 0 : 8),
       });

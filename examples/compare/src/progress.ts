@@ -67,8 +67,9 @@ export interface CompareProgress {
 
 /**
  * Turns job progress into overall progress and ETAs. Each job's weight is its
- * `expectedSeconds`; the ETA scales what is left by how fast the machine has actually been so
- * far, so a slow or busy machine gets an honest estimate after the first job or so.
+ * `expectedSeconds`; the ETA is the running job's own estimate plus the later jobs' weights
+ * scaled by how fast the machine has actually been so far, so a slow or busy machine gets an
+ * honest estimate after the first job or so.
  */
 export class ProgressTracker {
   private readonly total: number;
@@ -112,8 +113,17 @@ export class ProgressTracker {
     // Too early to extrapolate: a few percent of work says little about the rest.
     const jobEtaSeconds =
       fraction >= 0.05 && jobElapsed > 1 ? (jobElapsed * (1 - fraction)) / fraction : undefined;
+    // The running job's own estimate, plus the jobs after it at the pace seen so far (actual
+    // seconds per expected second): a job slower than its weight says (brain.js's wide network)
+    // must not leave the overall ETA below its own. Before the job can estimate, extrapolate.
+    const later = this.total - this.before[index] - job.expectedSeconds;
+    const pace = doneWeight > 0 ? elapsed / doneWeight : undefined;
     const etaSeconds =
-      overall >= 0.02 && elapsed > 2 ? (elapsed * (1 - overall)) / overall : undefined;
+      jobEtaSeconds !== undefined && pace !== undefined
+        ? jobEtaSeconds + later * pace
+        : overall >= 0.02 && elapsed > 2
+          ? (elapsed * (1 - overall)) / overall
+          : undefined;
     return {
       index,
       jobs: this.jobs.length,

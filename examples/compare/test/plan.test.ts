@@ -20,7 +20,7 @@ describe('resolveSettings', () => {
   it('uses the whole training split and the full-run epochs with --full, both datasets with all', () => {
     const settings = resolveSettings({ mode: 'full', dataset: 'all' });
     expect(settings.trainSamples).toBeNull();
-    expect(settings.epochs).toEqual({ 'tfjs-mlp': 15, 'tfjs-cnn': 10, 'brain-mlp': 5 });
+    expect(settings.epochs).toEqual({ 'tfjs-mlp': 15, 'tfjs-cnn': 12, 'brain-mlp': 5 });
     expect(settings.datasets).toEqual(['fashion-mnist', 'mnist']);
   });
 
@@ -144,6 +144,23 @@ describe('progress', () => {
     const second = tracker.update({ phase: 'train', fraction: 0, detail: '' });
     expect(second).toMatchObject({ index: 1, jobs: 2, elapsedSeconds: 20 });
     expect(second.job.baseline).toBe('tfjs-cnn');
+  });
+
+  it('never puts the whole comparison closer to its end than the running job', () => {
+    let now = 0;
+    const jobs = planJobs(resolveSettings({ baselines: ['tfjs-mlp', 'brain-mlp'] }));
+    const tracker = new ProgressTracker(jobs, () => now);
+    tracker.startJob(0);
+    now = 10_000;
+    tracker.update({ phase: 'done', fraction: 1, detail: '' });
+    tracker.startJob(1);
+    // The last job runs at a tenth of the pace its weight assumes: a fifth of it took twice its
+    // expected seconds, so four times that is left, and nothing after it.
+    const expected = jobs[1].expectedSeconds;
+    now = 10_000 + 2_000 * expected;
+    const slow = tracker.update({ phase: 'train', fraction: 0.2, detail: '' });
+    expect(slow.jobEtaSeconds).toBeCloseTo(8 * expected);
+    expect(slow.etaSeconds).toBeCloseTo(8 * expected);
   });
 
   it('formats durations', () => {
