@@ -173,8 +173,7 @@ function isolatedWasmTests(served: () => PreviewedPage<Browser>) {
     expect(state.error, state.log.join('\n')).toBeUndefined();
     expect(errors).toEqual([]);
     // 2 threads although this machine's 2 CPUs would cap the stock build at 1.
-    // The page's CNN in full mode is the plan's cnn-bn: its batch norms train through
-    // fusedBatchNorm's kernels on the threaded build's shared heap.
+    // The page's CNN in full mode is the plan's cnn-bn (batch norm after each convolution).
     expect(state.result).toMatchObject({
       backend: 'wasm',
       model: 'cnn-bn',
