@@ -58,8 +58,14 @@ describe('tfjs -> ONNX parity on real Fashion-MNIST test images', () => {
       const { output } = await session.run({ input });
       const got = output.data as Float32Array;
       const classes = argmax(got, test.count, 10);
-      const disagreements = wantClasses.filter((c, i) => c !== classes[i]).length;
-      expect(disagreements).toBe(0);
+      // A class may differ only where tfjs's own top two are tied to within float32 rounding of
+      // the two runtimes (an unseeded model once gave 1 such image of 10,000); anything wider is
+      // a real disagreement.
+      const flips = Array.from(wantClasses.keys()).filter((i) => wantClasses[i] !== classes[i]);
+      const gap = (i: number) =>
+        Math.abs(want[i * 10 + wantClasses[i]] - want[i * 10 + classes[i]]);
+      expect(flips.filter((i) => gap(i) >= 1e-5)).toEqual([]);
+      expect(flips.length).toBeLessThanOrEqual(2);
       expect(maxAbsDiff(got, want)).toBeLessThan(1e-4);
     }
     // Not a degenerate model (chance is 0.1): the comparison means something.
@@ -72,7 +78,7 @@ describe('tfjs -> ONNX parity on real Fashion-MNIST test images', () => {
       layers: [
         tf.layers.flatten({ inputShape: [28, 28, 1] }),
         dense(64, { activation: 'relu', seed: 1 }),
-        tf.layers.dropout({ rate: 0.2 }),
+        tf.layers.dropout({ rate: 0.2, seed: 6 }),
         dense(10, { activation: 'softmax', seed: 2 }),
       ],
     });
