@@ -168,6 +168,7 @@ export function planJobs(settings: CompareSettings): JobSpec[] {
       const training = baseline === 'onnx-mlp' || baseline === 'onnx-cnn' ? undefined : baseline;
       const epochs = training ? settings.epochs[training] : undefined;
       const speed = SPEED[baseline];
+      const trainSpeed = speed.train(settings.mode);
       const train = (settings.trainSamples ?? 60_000) * (epochs ?? 0);
       const test = settings.testSamples ?? 10_000;
       jobs.push({
@@ -182,7 +183,7 @@ export function planJobs(settings: CompareSettings): JobSpec[] {
         ...(training ? {} : { trainedBy: ONNX_SOURCE[baseline as 'onnx-mlp' | 'onnx-cnn'] }),
         expectedSeconds:
           speed.fixed +
-          (Number.isFinite(speed.train(settings.mode)) ? train / speed.train(settings.mode) : 0) +
+          (Number.isFinite(trainSpeed) ? train / trainSpeed : 0) +
           test / speed.infer +
           (training || settings.mode === 'quick' ? 0 : 8),
       });
