@@ -30,7 +30,7 @@ const program = new Command('compare')
   )
   .option(
     '--full',
-    "all 60,000 training images and each baseline's full-run epochs (15-20 minutes on 2 cores)",
+    "all 60,000 training images and each baseline's full-run epochs (13-21 minutes on 2 cores)",
   )
   .addOption(
     new Option('--dataset <id>', 'dataset, or all for both side by side')
