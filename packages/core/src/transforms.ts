@@ -44,7 +44,9 @@ export interface Float32Options {
  * lookup tables of `x * a + b`. Both give the same bits: the kernel is used for a normalisation
  * only after it reproduced the table on all 256 byte values. On the training split's 47M pixels
  * into a reused `out` that is within 1.5x of numpy's `astype(float32) / 255`; a fresh array adds
- * the first touch of its pages, which numpy's huge pages make cheaper (`bench/toFloat32.bench.ts`).
+ * the first touch of its pages, which numpy's huge pages make cheaper (on Linux, starting Node
+ * with `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` gives its big arrays huge pages too; see
+ * `bench/toFloat32.bench.ts`).
  * Results equal `x / 255` exactly for `'scale'` and `(x / 255 - mean) / std` to within float32
  * rounding for `'standardize'`; pass `out` to skip allocating (and first touching) a fresh array.
  *
