@@ -43,7 +43,7 @@ export interface Float32Options {
  * whose Content-Security-Policy forbids compiling wasm, inputs under 256 pixels) bytes index
  * lookup tables of `x * a + b`. Both give the same bits: the kernel is used for a normalisation
  * only after it reproduced the table on all 256 byte values. On the training split's 47M pixels
- * into a reused `out` that is within 1.5x of numpy's `astype(float32) / 255`; a fresh array adds
+ * into a reused `out` that took 1.0-1.6x numpy's `astype(float32) / 255`; a fresh array adds
  * the first touch of its pages, which numpy's huge pages make cheaper (on Linux, starting Node
  * with `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` gives its big arrays huge pages too; see
  * `bench/toFloat32.bench.ts`).
